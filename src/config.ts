@@ -1,0 +1,22 @@
+import path from 'node:path';
+
+/** Folder for local state: service data, logs and the development token secret. */
+export function dataDir(): string {
+  return path.resolve(process.env.GRADEPUSH_DATA_DIR ?? '.gradepush');
+}
+
+export const DEFAULT_DB_NAME = 'gradepush';
+export const DEFAULT_TASK_QUEUE = 'gradepush';
+export const DEFAULT_NAMESPACE = 'default';
+
+export function dbName(): string {
+  return process.env.MONGODB_DB ?? DEFAULT_DB_NAME;
+}
+
+export function taskQueue(): string {
+  return process.env.GRADEPUSH_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+}
+
+export function temporalNamespace(): string {
+  return process.env.TEMPORAL_NAMESPACE ?? DEFAULT_NAMESPACE;
+}

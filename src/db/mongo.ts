@@ -1,0 +1,63 @@
+import { MongoClient, type Collection, type Db } from 'mongodb';
+import type {
+  AssignmentDoc,
+  CalendarDoc,
+  CourseDoc,
+  PersonDoc,
+  SchoolDoc,
+  ScoreDoc,
+  SectionDoc,
+} from './types.js';
+
+export interface Collections {
+  schools: Collection<SchoolDoc>;
+  calendars: Collection<CalendarDoc>;
+  courses: Collection<CourseDoc>;
+  sections: Collection<SectionDoc>;
+  people: Collection<PersonDoc>;
+  assignments: Collection<AssignmentDoc>;
+  scores: Collection<ScoreDoc>;
+}
+
+export interface Database {
+  client: MongoClient;
+  db: Db;
+  collections: Collections;
+  close(): Promise<void>;
+}
+
+export function collectionsOf(db: Db): Collections {
+  return {
+    schools: db.collection<SchoolDoc>('schools'),
+    calendars: db.collection<CalendarDoc>('calendars'),
+    courses: db.collection<CourseDoc>('courses'),
+    sections: db.collection<SectionDoc>('sections'),
+    people: db.collection<PersonDoc>('people'),
+    assignments: db.collection<AssignmentDoc>('assignments'),
+    scores: db.collection<ScoreDoc>('scores'),
+  };
+}
+
+/** Connects to MongoDB (or FerretDB) and makes sure the indexes exist. */
+export async function connectDatabase(uri: string, dbName: string): Promise<Database> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 });
+  await client.connect();
+  const db = client.db(dbName);
+  const collections = collectionsOf(db);
+  await ensureIndexes(collections);
+  return { client, db, collections, close: () => client.close() };
+}
+
+async function ensureIndexes(c: Collections): Promise<void> {
+  await Promise.all([
+    c.calendars.createIndex({ schoolId: 1 }),
+    c.courses.createIndex({ calendarId: 1, _id: 1 }),
+    c.courses.createIndex({ courseMasterId: 1 }),
+    c.sections.createIndex({ courseId: 1, _id: 1 }),
+    c.sections.createIndex({ calendarId: 1 }),
+    c.sections.createIndex({ teacherIds: 1 }),
+    c.assignments.createIndex({ sectionId: 1 }),
+    c.scores.createIndex({ sectionId: 1 }),
+    c.scores.createIndex({ assignmentId: 1 }),
+  ]);
+}

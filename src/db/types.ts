@@ -1,0 +1,121 @@
+import type {
+  GradingSetup,
+  ItemVersions,
+  PushItem,
+  SectionSetup,
+} from '../domain/setup.js';
+
+/** Ids are OneRoster sourcedIds, so they match the source system across re-imports. */
+export interface SchoolDoc {
+  _id: string;
+  name: string;
+  identifier: string | null;
+  districtId: string | null;
+  importedAt: Date;
+}
+
+export interface TermDoc {
+  id: string;
+  title: string;
+  type: 'term' | 'gradingPeriod' | 'semester';
+  startDate: string | null;
+  endDate: string | null;
+  parentId: string | null;
+}
+
+/** One school's school year. */
+export interface CalendarDoc {
+  _id: string;
+  schoolId: string;
+  schoolYear: string;
+  title: string;
+  terms: TermDoc[];
+  importedAt: Date;
+}
+
+export type CourseLink = 'linked' | 'courseControlled' | 'desynced';
+
+export interface CourseDoc {
+  _id: string;
+  calendarId: string;
+  schoolId: string;
+  title: string;
+  courseCode: string | null;
+  courseMasterId: string | null;
+  link: CourseLink;
+  setup: GradingSetup;
+  /** A version per item that increases whenever that item's content changes. */
+  versions: ItemVersions;
+  /** When each item last changed; null where it never has. */
+  changedAt: Record<PushItem, Date | null>;
+  importedAt: Date;
+}
+
+/** What one push left on a section for one item. */
+export interface ReceivedItem {
+  version: number;
+  pushId: string;
+  at: Date;
+}
+
+export interface SectionPushRecord {
+  pushId: string;
+  outcome: 'updated' | 'unchanged';
+  residualCategoryIds: string[];
+  at: Date;
+}
+
+export interface SectionDoc {
+  _id: string;
+  courseId: string;
+  calendarId: string;
+  schoolId: string;
+  title: string;
+  classCode: string | null;
+  teacherIds: string[];
+  termIds: string[];
+  setup: SectionSetup;
+  /** Per item, the course version and push that last reached this section. */
+  received: Partial<Record<PushItem, ReceivedItem>>;
+  /** The last push that processed this section, so a retried write reports the same outcome. */
+  lastPush: SectionPushRecord | null;
+  /** Document version for optimistic concurrency: every write increments it. */
+  version: number;
+  importedAt: Date;
+}
+
+export interface PersonDoc {
+  _id: string;
+  role: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+  username: string | null;
+  orgIds: string[];
+  importedAt: Date;
+}
+
+/** A gradebook assignment (OneRoster lineItem). */
+export interface AssignmentDoc {
+  _id: string;
+  sectionId: string;
+  categoryId: string | null;
+  title: string;
+  dueDate: string | null;
+  termId: string | null;
+  possiblePoints: number;
+  importedAt: Date;
+}
+
+/** A student's score on one assignment (OneRoster result). */
+export interface ScoreDoc {
+  _id: string;
+  assignmentId: string;
+  sectionId: string;
+  studentId: string;
+  score: number | null;
+  status: string;
+  exempt: boolean;
+  comment: string | null;
+  importedAt: Date;
+}

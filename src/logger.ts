@@ -1,0 +1,18 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Creates the structured JSON logger of one process. LOG_LEVEL sets the level (default info).
+ * Token secrets and authorization headers are redacted wherever they appear in a log record.
+ */
+export function createLogger(service: string): Logger {
+  return pino({
+    name: service,
+    level: process.env.LOG_LEVEL ?? 'info',
+    redact: {
+      paths: ['secret', '*.secret', 'token', '*.token', 'authorization', '*.authorization', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
+  });
+}
