@@ -1,4 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery } from '@temporalio/workflow';
+import type { PushProgress } from './types.js';
 
 /**
  * Custom search attributes that every push sets. The batch queue list and the Temporal Web UI
@@ -20,3 +22,12 @@ export const searchAttributeRegistrations = Object.values(searchAttributes).map(
   name: key.name,
   type: 'Keyword' as const,
 }));
+
+/** Query a running push answers with its counts so far. */
+export const progressQuery = defineQuery<PushProgress>('progress');
+
+/** Workflow type names, for clients that start workflows without loading workflow code. */
+export const workflowTypes = {
+  calendarPush: 'calendarPush',
+  coursePush: 'coursePush',
+} as const;

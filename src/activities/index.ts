@@ -1,0 +1,100 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Collections } from '../db/mongo.js';
+import { findCourseSnapshot, pushSection, type SectionPushOutcome } from '../db/push-repository.js';
+import type { CourseSnapshot } from '../domain/push-rules.js';
+import type { PushOptionsInput } from '../workflows/types.js';
+
+export interface ActivityDependencies {
+  collections: Collections;
+}
+
+export interface ListCourseIdsInput {
+  calendarId: string;
+  /** Return ids greater than this one (pages are ordered by id). */
+  after: string | null;
+  limit: number;
+}
+
+export interface PushSectionsInput extends PushOptionsInput {
+  pushId: string;
+  course: CourseSnapshot;
+  sectionIds: string[];
+}
+
+/** Creates the activities with their dependencies, so the worker and the tests share one set. */
+export function createActivities({ collections }: ActivityDependencies) {
+  return {
+    async countCalendarCourses(input: { calendarId: string }): Promise<number> {
+      return collections.courses.countDocuments({ calendarId: input.calendarId });
+    },
+
+    async listCalendarCourseIds(input: ListCourseIdsInput): Promise<string[]> {
+      const filter =
+        input.after === null
+          ? { calendarId: input.calendarId }
+          : { calendarId: input.calendarId, _id: { $gt: input.after } };
+      const courses = await collections.courses
+        .find(filter, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .limit(input.limit)
+        .toArray();
+      return courses.map((course) => course._id);
+    },
+
+    /** Loads a course's setup and versions; a missing course fails the course for good. */
+    async loadCourseSnapshot(input: { courseId: string }): Promise<CourseSnapshot> {
+      const snapshot = await findCourseSnapshot(collections, input.courseId);
+      if (!snapshot) {
+        throw ApplicationFailure.create({
+          type: 'CourseNotFound',
+          message: `course "${input.courseId}" does not exist; it may have been removed since the push started`,
+          nonRetryable: true,
+        });
+      }
+      return snapshot;
+    },
+
+    async listSectionIds(input: { courseId: string }): Promise<string[]> {
+      const sections = await collections.sections
+        .find({ courseId: input.courseId }, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .toArray();
+      return sections.map((section) => section._id);
+    },
+
+    /**
+     * Applies the push rules to each section with a write guarded by the section's version.
+     * A retry finds the sections already pushed and reports the outcome recorded on them.
+     */
+    async pushSections(input: PushSectionsInput): Promise<SectionPushOutcome[]> {
+      const outcomes: SectionPushOutcome[] = [];
+      for (const sectionId of input.sectionIds) {
+        const outcome = await pushSection(collections, {
+          pushId: input.pushId,
+          course: input.course,
+          sectionId,
+          options: { items: input.items, overwriteCategories: input.overwriteCategories },
+          onConflict: (attempt) => {
+            log.warn('Section changed during the push; re-reading it', {
+              pushId: input.pushId,
+              courseId: input.course.courseId,
+              sectionId,
+              attempt,
+            });
+          },
+        });
+        outcomes.push(outcome);
+      }
+      log.info('Pushed sections', {
+        pushId: input.pushId,
+        courseId: input.course.courseId,
+        updated: outcomes.filter((o) => o.outcome === 'updated').length,
+        unchanged: outcomes.filter((o) => o.outcome === 'unchanged').length,
+        failed: outcomes.filter((o) => o.outcome === 'failed').length,
+      });
+      return outcomes;
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

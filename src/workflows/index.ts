@@ -1,0 +1,2 @@
+export { calendarPush } from './calendar-push.js';
+export { coursePush } from './course-push.js';
