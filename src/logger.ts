@@ -11,7 +11,15 @@ export function createLogger(service: string): Logger {
     name: service,
     level: process.env.LOG_LEVEL ?? 'info',
     redact: {
-      paths: ['secret', '*.secret', 'token', '*.token', 'authorization', '*.authorization', 'req.headers.authorization'],
+      paths: [
+        'secret',
+        '*.secret',
+        'token',
+        '*.token',
+        'authorization',
+        '*.authorization',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
   });

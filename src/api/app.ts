@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { authentication } from './auth.js';
+import type { ApiDependencies, AppEnv } from './context.js';
+import { createErrorHandler } from './errors.js';
+import { courseRoutes } from './routes/courses.js';
+import { healthRoutes } from './routes/health.js';
+import { pushRoutes } from './routes/pushes.js';
+import { rosterRoutes } from './routes/roster.js';
+
+/** Builds the HTTP API. Only the server entry calls `serve`; tests call `app.request()`. */
+export function createApp(deps: ApiDependencies) {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const requestId = c.req.header('x-request-id') ?? randomUUID();
+    c.set('requestId', requestId);
+    const started = performance.now();
+
+    await next();
+
+    c.header('x-request-id', requestId);
+    deps.logger.info(
+      {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        sub: c.get('claims')?.sub,
+      },
+      'Request handled',
+    );
+  });
+
+  app.route('/', healthRoutes(deps));
+  app.use('*', authentication(deps.jwtSecret));
+  app.route('/', rosterRoutes(deps));
+  app.route('/', courseRoutes(deps));
+  app.route('/', pushRoutes(deps));
+
+  app.notFound((c) =>
+    c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
+  );
+  app.onError(createErrorHandler(deps.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,66 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import type { AppEnv } from './context.js';
+import type { Logger } from '../logger.js';
+import { CourseNotFoundError } from '../db/course-repository.js';
+import { NotFoundError, PushConflictError } from '../pushes/service.js';
+
+/** Shape of every error body the API returns. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+export function apiError(
+  status: ContentfulStatusCode,
+  error: string,
+  message: string,
+  details?: unknown,
+): HTTPException {
+  const body: ErrorBody = details === undefined ? { error, message } : { error, message, details };
+  return new HTTPException(status, { message, res: Response.json(body, { status }) });
+}
+
+/** Lists each zod issue as `path: message`, so a client sees which value to fix. */
+export function describeZodIssues(issues: z.core.$ZodIssue[]): { path: string; message: string }[] {
+  return issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+}
+
+export function validationError(issues: z.core.$ZodIssue[]): HTTPException {
+  const listed = describeZodIssues(issues);
+  const summary = listed.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return apiError(400, 'invalid_request', `invalid request: ${summary}`, listed);
+}
+
+/** The root error handler: known errors become JSON answers, the rest a logged 500. */
+export function createErrorHandler(logger: Logger) {
+  return (error: Error, c: Context<AppEnv>) => {
+    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof NotFoundError || error instanceof CourseNotFoundError) {
+      return c.json<ErrorBody>({ error: 'not_found', message: error.message }, 404);
+    }
+    if (error instanceof PushConflictError) {
+      return c.json(
+        { error: 'push_running', message: error.message, runningPushId: error.runningPushId },
+        409,
+      );
+    }
+    logger.error(
+      { err: error, requestId: c.get('requestId'), method: c.req.method, path: c.req.path },
+      'Request failed',
+    );
+    return c.json<ErrorBody>(
+      {
+        error: 'internal_error',
+        message: `the server failed to handle the request (request id ${c.get('requestId')}); see the API log`,
+      },
+      500,
+    );
+  };
+}

@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import type { PushKind } from '../workflows/types.js';
+
+/**
+ * Workflow id of a push. There is one id per calendar (or course, or catalog), so Temporal's
+ * id conflict policy lets only one push of that scope run at a time.
+ */
+export function pushWorkflowId(kind: PushKind, scopeId: string): string {
+  return `push-${kind}-${scopeId}`;
+}
+
+/** A push id: the scope and start time in readable form, with a random suffix for uniqueness. */
+export function newPushId(kind: PushKind, scopeId: string, now: Date): string {
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${kind}-${scopeId}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
