@@ -23,11 +23,25 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'Workflow code cannot use Node built-ins.' },
-            { group: ['../activities/*', '../db/*', '../api/*'], message: 'Import only activity types into workflows.', allowTypeImports: true },
+            {
+              group: ['../activities/*', '../db/*', '../api/*'],
+              message: 'Import only activity types into workflows.',
+              allowTypeImports: true,
+            },
           ],
-          paths: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'process', 'mongodb', 'pino'].map(
-            (name) => ({ name, message: 'Workflow code cannot do I/O.' }),
-          ),
+          paths: [
+            'fs',
+            'path',
+            'os',
+            'crypto',
+            'child_process',
+            'http',
+            'https',
+            'net',
+            'process',
+            'mongodb',
+            'pino',
+          ].map((name) => ({ name, message: 'Workflow code cannot do I/O.' })),
         },
       ],
     },
