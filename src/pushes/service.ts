@@ -3,6 +3,7 @@ import {
   type Client,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { Collections } from '../db/mongo.js';
 import type { Logger } from '../logger.js';
 import { PUSH_ITEMS, type PushItem } from '../domain/setup.js';
@@ -25,6 +26,19 @@ export interface PushServiceDependencies {
   collections: Collections;
   taskQueue: string;
   logger: Logger;
+}
+
+export interface StartedPush {
+  pushId: string;
+  workflowId: string;
+  runId: string;
+}
+
+export interface StartCoursePushRequest {
+  courseId: string;
+  items: PushItem[];
+  overwriteCategories: boolean;
+  requestedBy: Requester;
 }
 
 export interface StartCalendarPushRequest {
@@ -64,6 +78,7 @@ interface PushMemo {
   requestedBy: Requester;
   items: PushItem[];
   overwriteCategories: boolean;
+  courseIds?: string[];
 }
 
 export class NotFoundError extends Error {
@@ -84,36 +99,35 @@ export class PushConflictError extends Error {
 export function createPushService(deps: PushServiceDependencies) {
   const { client, collections, taskQueue, logger } = deps;
 
-  async function startCalendarPush(request: StartCalendarPushRequest) {
-    const calendar = await collections.calendars.findOne({ _id: request.calendarId });
-    if (!calendar) {
-      throw new NotFoundError(
-        `calendar "${request.calendarId}" not found; GET /calendars lists them`,
-      );
-    }
-    const pushId = newPushId('calendar', request.calendarId, new Date());
-    const workflowId = pushWorkflowId('calendar', request.calendarId);
-    const items = PUSH_ITEMS.filter((item) => request.items.includes(item));
-    const input: CalendarPushInput = {
-      pushId,
-      calendarId: request.calendarId,
-      schoolId: calendar.schoolId,
-      requestedBy: request.requestedBy,
-      items,
-      overwriteCategories: request.overwriteCategories,
-      courseIds: request.courseIds,
-    };
+  /**
+   * Starts a push workflow under the scope's workflow id. The FAIL conflict policy makes Temporal
+   * reject a second push of the same scope while one runs; the push that runs is named in the
+   * PushConflictError.
+   */
+  async function startPushWorkflow(spec: {
+    kind: PushKind;
+    scopeId: string;
+    scopeLabel: string;
+    workflowType: string;
+    input: CalendarPushInput;
+    searchAttributePairs: SearchAttributePair[];
+    summary: string;
+    details: string[];
+  }): Promise<StartedPush> {
+    const { input } = spec;
+    const workflowId = pushWorkflowId(spec.kind, spec.scopeId);
     const memo: PushMemo = {
-      pushId,
-      kind: 'calendar',
-      calendarId: request.calendarId,
-      schoolId: calendar.schoolId,
-      requestedBy: request.requestedBy,
-      items,
-      overwriteCategories: request.overwriteCategories,
+      pushId: input.pushId,
+      kind: spec.kind,
+      calendarId: input.calendarId,
+      schoolId: input.schoolId,
+      requestedBy: input.requestedBy,
+      items: input.items,
+      overwriteCategories: input.overwriteCategories,
+      ...(input.courseIds ? { courseIds: input.courseIds } : {}),
     };
     try {
-      const handle = await client.workflow.start<typeof calendarPush>(workflowTypes.calendarPush, {
+      const handle = await client.workflow.start<typeof calendarPush>(spec.workflowType, {
         taskQueue,
         workflowId,
         args: [input],
@@ -121,35 +135,109 @@ export function createPushService(deps: PushServiceDependencies) {
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         memo: { ...memo },
         typedSearchAttributes: [
-          { key: searchAttributes.pushId, value: pushId },
-          { key: searchAttributes.kind, value: 'calendar' },
+          { key: searchAttributes.pushId, value: input.pushId },
+          { key: searchAttributes.kind, value: spec.kind },
           { key: searchAttributes.state, value: 'queued' },
-          { key: searchAttributes.calendarId, value: request.calendarId },
-          { key: searchAttributes.schoolId, value: calendar.schoolId },
-          { key: searchAttributes.requestedBy, value: request.requestedBy.sub },
+          { key: searchAttributes.requestedBy, value: input.requestedBy.sub },
+          ...spec.searchAttributePairs,
         ],
-        staticSummary: `Push ${items.join(', ')} of calendar ${request.calendarId} to sections`,
+        staticSummary: spec.summary,
         staticDetails: [
-          `Push id: ${pushId}`,
-          `Requested by: ${request.requestedBy.sub} (${request.requestedBy.role})`,
-          `Items: ${items.join(', ')}`,
-          `Overwrite categories: ${request.overwriteCategories ? 'yes' : 'no'}`,
-          request.courseIds ? `Only courses: ${request.courseIds.join(', ')}` : 'All courses',
+          `Push id: ${input.pushId}`,
+          `Requested by: ${input.requestedBy.sub} (${input.requestedBy.role})`,
+          ...spec.details,
         ].join('\n'),
       });
-      logger.info({ pushId, workflowId, runId: handle.firstExecutionRunId }, 'Push started');
-      return { pushId, workflowId, runId: handle.firstExecutionRunId };
+      logger.info(
+        { pushId: input.pushId, kind: spec.kind, workflowId, runId: handle.firstExecutionRunId },
+        'Push started',
+      );
+      return { pushId: input.pushId, workflowId, runId: handle.firstExecutionRunId };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
         const running = await client.workflow.getHandle(workflowId).describe();
         const runningPushId = running.typedSearchAttributes.get(searchAttributes.pushId) ?? null;
         throw new PushConflictError(
-          `calendar "${request.calendarId}" already has a push running (${runningPushId ?? workflowId}); wait for it to end or cancel it`,
+          `${spec.scopeLabel} already has a push running (${runningPushId ?? workflowId}); wait for it to end or cancel it`,
           runningPushId,
         );
       }
       throw error;
     }
+  }
+
+  async function startCalendarPush(request: StartCalendarPushRequest): Promise<StartedPush> {
+    const calendar = await collections.calendars.findOne({ _id: request.calendarId });
+    if (!calendar) {
+      throw new NotFoundError(
+        `calendar "${request.calendarId}" not found; GET /calendars lists them`,
+      );
+    }
+    const items = PUSH_ITEMS.filter((item) => request.items.includes(item));
+    return startPushWorkflow({
+      kind: 'calendar',
+      scopeId: request.calendarId,
+      scopeLabel: `calendar "${request.calendarId}"`,
+      workflowType: workflowTypes.calendarPush,
+      input: {
+        pushId: newPushId('calendar', request.calendarId, new Date()),
+        calendarId: request.calendarId,
+        schoolId: calendar.schoolId,
+        requestedBy: request.requestedBy,
+        items,
+        overwriteCategories: request.overwriteCategories,
+        courseIds: request.courseIds,
+      },
+      searchAttributePairs: [
+        { key: searchAttributes.calendarId, value: request.calendarId },
+        { key: searchAttributes.schoolId, value: calendar.schoolId },
+      ],
+      summary: `Push ${items.join(', ')} of calendar ${request.calendarId} to sections`,
+      details: [
+        `Items: ${items.join(', ')}`,
+        `Overwrite categories: ${request.overwriteCategories ? 'yes' : 'no'}`,
+        request.courseIds ? `Only courses: ${request.courseIds.join(', ')}` : 'All courses',
+      ],
+    });
+  }
+
+  /** Push to Sections for one course. */
+  async function startCoursePush(request: StartCoursePushRequest): Promise<StartedPush> {
+    const course = await collections.courses.findOne(
+      { _id: request.courseId },
+      { projection: { calendarId: 1, schoolId: 1 } },
+    );
+    if (!course) {
+      throw new NotFoundError(
+        `course "${request.courseId}" not found; GET /calendars/:calendarId/courses lists them`,
+      );
+    }
+    const items = PUSH_ITEMS.filter((item) => request.items.includes(item));
+    return startPushWorkflow({
+      kind: 'course',
+      scopeId: request.courseId,
+      scopeLabel: `course "${request.courseId}"`,
+      workflowType: workflowTypes.courseSectionsPush,
+      input: {
+        pushId: newPushId('course', request.courseId, new Date()),
+        calendarId: course.calendarId,
+        schoolId: course.schoolId,
+        requestedBy: request.requestedBy,
+        items,
+        overwriteCategories: request.overwriteCategories,
+        courseIds: [request.courseId],
+      },
+      searchAttributePairs: [
+        { key: searchAttributes.calendarId, value: course.calendarId },
+        { key: searchAttributes.schoolId, value: course.schoolId },
+        { key: searchAttributes.courseId, value: request.courseId },
+      ],
+      summary: `Push ${items.join(', ')} of course ${request.courseId} to its sections`,
+      details: [
+        `Items: ${items.join(', ')}`,
+        `Overwrite categories: ${request.overwriteCategories ? 'yes' : 'no'}`,
+      ],
+    });
   }
 
   /** Finds the latest run of a push in Temporal visibility. */
@@ -256,7 +344,14 @@ export function createPushService(deps: PushServiceDependencies) {
     }
   }
 
-  return { startCalendarPush, getPush, listPushes, waitForPush };
+  return {
+    startPushWorkflow,
+    startCalendarPush,
+    startCoursePush,
+    getPush,
+    listPushes,
+    waitForPush,
+  };
 }
 
 export type PushService = ReturnType<typeof createPushService>;

@@ -22,6 +22,7 @@ import {
   type CalendarPushInput,
   type CourseFailure,
   type CoursePushResult,
+  type PushKind,
   type PushResult,
   type PushState,
 } from './types.js';
@@ -40,6 +41,26 @@ export function courseChildWorkflowId(parentWorkflowId: string, courseId: string
  * Continues as new before the history grows large, carrying counts, failures and the cursor.
  */
 export async function calendarPush(input: CalendarPushInput): Promise<PushResult> {
+  return pushCourses(input, 'calendar', (carry) =>
+    continueAsNew<typeof calendarPush>({ ...input, carry }),
+  );
+}
+
+/**
+ * Push to Sections for one course (`courseIds` holds that course): the calendar push's engine
+ * and bookkeeping, listed in the batch queue with kind "course".
+ */
+export async function courseSectionsPush(input: CalendarPushInput): Promise<PushResult> {
+  return pushCourses(input, 'course', (carry) =>
+    continueAsNew<typeof courseSectionsPush>({ ...input, carry }),
+  );
+}
+
+async function pushCourses(
+  input: CalendarPushInput,
+  kind: PushKind,
+  continueWith: (carry: CalendarPushCarry) => Promise<never>,
+): Promise<PushResult> {
   const tuning = { ...DEFAULT_CALENDAR_TUNING, ...input.tuning };
   const carry: CalendarPushCarry = input.carry ?? {
     cursor: null,
@@ -88,7 +109,7 @@ export async function calendarPush(input: CalendarPushInput): Promise<PushResult
           cursor: carry.cursor,
           historyLength: info.historyLength,
         });
-        await continueAsNew<typeof calendarPush>({ ...input, carry });
+        await continueWith(carry);
       }
     }
   } catch (error) {
@@ -105,7 +126,7 @@ export async function calendarPush(input: CalendarPushInput): Promise<PushResult
   log.info('Push finished', { pushId: input.pushId, state, progress });
   return {
     pushId: input.pushId,
-    kind: 'calendar',
+    kind,
     state,
     progress,
     failures: carry.failures,

@@ -29,5 +29,6 @@ export const progressQuery = defineQuery<PushProgress>('progress');
 /** Workflow type names, for clients that start workflows without loading workflow code. */
 export const workflowTypes = {
   calendarPush: 'calendarPush',
+  courseSectionsPush: 'courseSectionsPush',
   coursePush: 'coursePush',
 } as const;

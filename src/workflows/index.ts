@@ -1,2 +1,2 @@
-export { calendarPush } from './calendar-push.js';
+export { calendarPush, courseSectionsPush } from './calendar-push.js';
 export { coursePush } from './course-push.js';

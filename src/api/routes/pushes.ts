@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PUSH_ITEMS, pushItemSchema } from '../../domain/setup.js';
 import type { Claims } from '../../auth/claims.js';
 import { PUSH_STATES } from '../../workflows/types.js';
-import type { PushView } from '../../pushes/service.js';
+import type { PushView, StartedPush } from '../../pushes/service.js';
 import { requireAdmin, requireSchoolAdmin } from '../auth.js';
 import type { ApiDependencies, AppEnv } from '../context.js';
 import { apiError } from '../errors.js';
@@ -44,11 +44,9 @@ export function pushRoutes({ collections, pushes }: ApiDependencies) {
     }
     requireSchoolAdmin(claims, calendar.schoolId, `push grading setup in calendar "${calendarId}"`);
     if (body.confirm !== true) {
-      throw apiError(
-        422,
-        'confirmation_required',
-        `a push replaces the selected items on every section of calendar "${calendarId}" and can change live grades; ` +
-          `preview it with POST /calendars/${calendarId}/pushes/preview, then send the request again with "confirm": true`,
+      throw confirmationRequired(
+        `calendar "${calendarId}"`,
+        `/calendars/${calendarId}/pushes/preview`,
       );
     }
 
@@ -59,18 +57,38 @@ export function pushRoutes({ collections, pushes }: ApiDependencies) {
       requestedBy: requesterOf(claims),
     });
     return c.json(
-      {
-        pushId: started.pushId,
-        state: 'queued',
-        workflowId: started.workflowId,
-        runId: started.runId,
-        links: {
-          self: `/pushes/${encodeURIComponent(started.pushId)}`,
-          calendarPushes: `/pushes?calendarId=${encodeURIComponent(calendarId)}`,
-        },
-      },
+      acceptedBody(started, `/pushes?calendarId=${encodeURIComponent(calendarId)}`),
       202,
     );
+  });
+
+  app.post('/courses/:courseId/pushes', jsonBody(pushRequestSchema), async (c) => {
+    const courseId = c.req.param('courseId');
+    const claims = c.get('claims');
+    const body = c.req.valid('json');
+    const course = await collections.courses.findOne(
+      { _id: courseId },
+      { projection: { schoolId: 1 } },
+    );
+    if (!course) {
+      throw apiError(
+        404,
+        'not_found',
+        `course "${courseId}" not found; GET /calendars/:calendarId/courses lists them`,
+      );
+    }
+    requireSchoolAdmin(claims, course.schoolId, `push the grading setup of course "${courseId}"`);
+    if (body.confirm !== true) {
+      throw confirmationRequired(`course "${courseId}"`, `/courses/${courseId}/pushes/preview`);
+    }
+
+    const started = await pushes.startCoursePush({
+      courseId,
+      items: body.items,
+      overwriteCategories: body.overwriteCategories,
+      requestedBy: requesterOf(claims),
+    });
+    return c.json(acceptedBody(started, `/pushes?courseId=${encodeURIComponent(courseId)}`), 202);
   });
 
   app.get('/pushes', queryParams(listQuerySchema), async (c) => {
@@ -97,6 +115,25 @@ export function pushRoutes({ collections, pushes }: ApiDependencies) {
   });
 
   return app;
+}
+
+function confirmationRequired(scope: string, previewPath: string) {
+  return apiError(
+    422,
+    'confirmation_required',
+    `a push replaces the selected items on every section of ${scope} and can change live grades; ` +
+      `preview it with POST ${previewPath}, then send the request again with "confirm": true`,
+  );
+}
+
+function acceptedBody(started: StartedPush, listPath: string) {
+  return {
+    pushId: started.pushId,
+    state: 'queued',
+    workflowId: started.workflowId,
+    runId: started.runId,
+    links: { self: `/pushes/${encodeURIComponent(started.pushId)}`, list: listPath },
+  };
 }
 
 function requesterOf(claims: Claims) {
