@@ -262,6 +262,7 @@ export async function startTemporal(options: StartTemporalOptions): Promise<Temp
   }
 
   const startedAt = Date.now();
+  let servingMs: number | undefined;
   const child = spawnService({
     command: binary,
     args,
@@ -278,6 +279,7 @@ export async function startTemporal(options: StartTemporalOptions): Promise<Temp
       timeoutMs: READY_TIMEOUT_MS,
       probe: () => isTemporalServing(binary, address),
     });
+    servingMs = Date.now() - startedAt;
     await configureNamespace(binary, address, options.namespace, logger);
   } catch (error) {
     await stopChild(child, 'temporal', logger);
@@ -286,7 +288,7 @@ export async function startTemporal(options: StartTemporalOptions): Promise<Temp
 
   const uiUrl = `http://${LOCAL_HOST}:${uiPort}`;
   logger.info(
-    { address, uiUrl, pid: child.pid, startupMs: Date.now() - startedAt, logFile },
+    { address, uiUrl, pid: child.pid, servingMs, startupMs: Date.now() - startedAt, logFile },
     'Temporal dev server is ready',
   );
   return { child, executable: binary, port, address, uiUrl, logFile };
