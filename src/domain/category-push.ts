@@ -262,7 +262,7 @@ function renameClashes(
  * Returns "name (n)" for the smallest n >= 1 whose key is not in `takenNames`. The base name is
  * shortened where needed so that the result has at most CATEGORY_NAME_MAX characters.
  */
-function findFreeName(name: string, takenNames: ReadonlySet<string>): string {
+export function findFreeName(name: string, takenNames: ReadonlySet<string>): string {
   const base = name.trim();
   for (let n = 1; ; n += 1) {
     const suffix = ` (${n})`;
