@@ -5,7 +5,8 @@ import type { z } from 'zod';
 import type { AppEnv } from './context.js';
 import type { Logger } from '../logger.js';
 import { CourseNotFoundError } from '../db/course-repository.js';
-import { NotFoundError, PushConflictError } from '../pushes/service.js';
+import { ItemLockedError } from '../db/master-repository.js';
+import { NotFoundError, PushConflictError, PushStateError } from '../pushes/service.js';
 
 /** Shape of every error body the API returns. */
 export interface ErrorBody {
@@ -44,6 +45,20 @@ export function createErrorHandler(logger: Logger) {
     if (error instanceof HTTPException) return error.getResponse();
     if (error instanceof NotFoundError || error instanceof CourseNotFoundError) {
       return c.json<ErrorBody>({ error: 'not_found', message: error.message }, 404);
+    }
+    if (error instanceof PushStateError) {
+      return c.json<ErrorBody>({ error: 'invalid_state', message: error.message }, 409);
+    }
+    if (error instanceof ItemLockedError) {
+      return c.json(
+        {
+          error: 'item_locked',
+          message: error.message,
+          masterId: error.masterId,
+          items: error.items,
+        },
+        409,
+      );
     }
     if (error instanceof PushConflictError) {
       return c.json(

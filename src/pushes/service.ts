@@ -8,18 +8,29 @@ import type { Collections } from '../db/mongo.js';
 import type { Logger } from '../logger.js';
 import { PUSH_ITEMS, type PushItem } from '../domain/setup.js';
 import type { calendarPush } from '../workflows/calendar-push.js';
-import { progressQuery, searchAttributes, workflowTypes } from '../workflows/definitions.js';
+import { searchAttributes, workflowTypes } from '../workflows/definitions.js';
 import type {
   CalendarPushInput,
-  CourseFailure,
+  CalendarPushTuning,
   PushKind,
-  PushProgress,
-  PushResult,
   PushState,
   Requester,
-  SectionResidual,
 } from '../workflows/types.js';
+import { findPushSummaries } from '../db/push-summaries.js';
 import { newPushId, pushWorkflowId } from './ids.js';
+import {
+  quote,
+  stateClause,
+  viewFromExecution,
+  viewFromSummary,
+  type PushMemo,
+  type PushView,
+} from './views.js';
+
+export type { PushView } from './views.js';
+
+/** How long a new push waits for a push of the same scope that is storing its summary to close. */
+const CLOSING_WAIT_MS = 10_000;
 
 export interface PushServiceDependencies {
   client: Client;
@@ -39,6 +50,7 @@ export interface StartCoursePushRequest {
   items: PushItem[];
   overwriteCategories: boolean;
   requestedBy: Requester;
+  retryOf?: string;
 }
 
 export interface StartCalendarPushRequest {
@@ -47,38 +59,35 @@ export interface StartCalendarPushRequest {
   overwriteCategories: boolean;
   requestedBy: Requester;
   courseIds?: string[];
+  retryOf?: string;
+  /** Paging and concurrency of the workflow; the defaults suit production. */
+  tuning?: Partial<CalendarPushTuning>;
 }
 
-/** What the batch queue shows of a push. */
-export interface PushView {
-  pushId: string;
-  kind: PushKind;
-  state: PushState;
-  calendarId: string | null;
-  schoolId: string | null;
-  requestedBy: Requester | null;
-  items: PushItem[];
-  overwriteCategories: boolean;
-  startedAt: string;
-  endedAt: string | null;
-  progress: PushProgress | null;
-  failures: CourseFailure[];
-  residual: SectionResidual[];
-  residualTotal: number;
-  error: string | null;
-  workflowId: string;
-  runId: string;
-}
-
-interface PushMemo {
-  pushId: string;
-  kind: PushKind;
+export interface PushListFilter {
   calendarId?: string;
   schoolId?: string;
-  requestedBy: Requester;
-  items: PushItem[];
-  overwriteCategories: boolean;
-  courseIds?: string[];
+  /** Limits the list to these schools (a school admin's). */
+  schoolIds?: string[];
+  courseId?: string;
+  catalogId?: string;
+  kind?: PushKind;
+  requestedBy?: string;
+  state?: PushState;
+  startedAfter?: Date;
+  startedBefore?: Date;
+  limit: number;
+}
+
+export interface PushListPage {
+  pushes: PushView[];
+  /** Pass as `before` to read the next page; null on the last page. */
+  nextBefore: string | null;
+}
+
+/** The push is in a state that does not allow the operation. */
+export class PushStateError extends Error {
+  override name = 'PushStateError';
 }
 
 export class NotFoundError extends Error {
@@ -104,16 +113,19 @@ export function createPushService(deps: PushServiceDependencies) {
    * reject a second push of the same scope while one runs; the push that runs is named in the
    * PushConflictError.
    */
-  async function startPushWorkflow(spec: {
-    kind: PushKind;
-    scopeId: string;
-    scopeLabel: string;
-    workflowType: string;
-    input: CalendarPushInput;
-    searchAttributePairs: SearchAttributePair[];
-    summary: string;
-    details: string[];
-  }): Promise<StartedPush> {
+  async function startPushWorkflow(
+    spec: {
+      kind: PushKind;
+      scopeId: string;
+      scopeLabel: string;
+      workflowType: string;
+      input: CalendarPushInput;
+      searchAttributePairs: SearchAttributePair[];
+      summary: string;
+      details: string[];
+    },
+    attempt = 1,
+  ): Promise<StartedPush> {
     const { input } = spec;
     const workflowId = pushWorkflowId(spec.kind, spec.scopeId);
     const memo: PushMemo = {
@@ -125,6 +137,7 @@ export function createPushService(deps: PushServiceDependencies) {
       items: input.items,
       overwriteCategories: input.overwriteCategories,
       ...(input.courseIds ? { courseIds: input.courseIds } : {}),
+      ...(input.retryOf ? { retryOf: input.retryOf } : {}),
     };
     try {
       const handle = await client.workflow.start<typeof calendarPush>(spec.workflowType, {
@@ -145,6 +158,7 @@ export function createPushService(deps: PushServiceDependencies) {
         staticDetails: [
           `Push id: ${input.pushId}`,
           `Requested by: ${input.requestedBy.sub} (${input.requestedBy.role})`,
+          ...(input.retryOf ? [`Retries the failed courses of push ${input.retryOf}`] : []),
           ...spec.details,
         ].join('\n'),
       });
@@ -157,6 +171,9 @@ export function createPushService(deps: PushServiceDependencies) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
         const running = await client.workflow.getHandle(workflowId).describe();
         const runningPushId = running.typedSearchAttributes.get(searchAttributes.pushId) ?? null;
+        if (runningPushId && attempt === 1 && (await isClosing(workflowId, runningPushId))) {
+          return startPushWorkflow(spec, 2);
+        }
         throw new PushConflictError(
           `${spec.scopeLabel} already has a push running (${runningPushId ?? workflowId}); wait for it to end or cancel it`,
           runningPushId,
@@ -164,6 +181,24 @@ export function createPushService(deps: PushServiceDependencies) {
       }
       throw error;
     }
+  }
+
+  /**
+   * True when the running push has already stored its summary and then closed within a few
+   * seconds: it was only finishing, so a new push of the scope may start.
+   */
+  async function isClosing(workflowId: string, pushId: string): Promise<boolean> {
+    if (!(await collections.pushSummaries.findOne({ _id: pushId }, { projection: { _id: 1 } }))) {
+      return false;
+    }
+    const handle = client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + CLOSING_WAIT_MS;
+    while (Date.now() < deadline) {
+      const { status } = await handle.describe();
+      if (status.name !== 'RUNNING') return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
   }
 
   async function startCalendarPush(request: StartCalendarPushRequest): Promise<StartedPush> {
@@ -187,6 +222,8 @@ export function createPushService(deps: PushServiceDependencies) {
         items,
         overwriteCategories: request.overwriteCategories,
         courseIds: request.courseIds,
+        retryOf: request.retryOf,
+        tuning: request.tuning,
       },
       searchAttributePairs: [
         { key: searchAttributes.calendarId, value: request.calendarId },
@@ -226,6 +263,7 @@ export function createPushService(deps: PushServiceDependencies) {
         items,
         overwriteCategories: request.overwriteCategories,
         courseIds: [request.courseId],
+        retryOf: request.retryOf,
       },
       searchAttributePairs: [
         { key: searchAttributes.calendarId, value: course.calendarId },
@@ -249,99 +287,135 @@ export function createPushService(deps: PushServiceDependencies) {
     return null;
   }
 
+  /** A push as the batch queue shows it: the stored summary once it ended, else its workflow. */
   async function getPush(pushId: string): Promise<PushView | null> {
+    const summary = await collections.pushSummaries.findOne({ _id: pushId });
+    if (summary) return viewFromSummary(summary);
     const execution = await findExecution(pushId);
-    if (!execution) return null;
-    return viewOf(execution);
+    return execution ? viewFromExecution(client, logger, execution) : null;
   }
 
-  async function viewOf(execution: WorkflowExecutionInfo): Promise<PushView> {
-    const memo = (execution.memo ?? {}) as Partial<PushMemo>;
-    const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
-    const base: PushView = {
-      pushId: memo.pushId ?? execution.typedSearchAttributes.get(searchAttributes.pushId) ?? '',
-      kind: memo.kind ?? 'calendar',
-      state: stateOf(execution),
-      calendarId: memo.calendarId ?? null,
-      schoolId: memo.schoolId ?? null,
-      requestedBy: memo.requestedBy ?? null,
-      items: memo.items ?? [],
-      overwriteCategories: memo.overwriteCategories ?? false,
-      startedAt: execution.startTime.toISOString(),
-      endedAt: execution.closeTime?.toISOString() ?? null,
-      progress: null,
-      failures: [],
-      residual: [],
-      residualTotal: 0,
-      error: null,
-      workflowId: execution.workflowId,
-      runId: execution.runId,
-    };
-    const status = execution.status.name;
-    if (status === 'COMPLETED') {
-      const result = (await handle.result()) as PushResult;
-      return {
-        ...base,
-        state: result.state,
-        startedAt: result.startedAt,
-        progress: result.progress,
-        failures: result.failures,
-        residual: result.residual,
-        residualTotal: result.residualTotal,
-      };
-    }
-    if (status === 'RUNNING' || status === 'CANCELLED') {
-      try {
-        base.progress = await handle.query(progressQuery);
-      } catch (error) {
-        logger.warn({ pushId: base.pushId, err: error }, 'Progress query failed');
-      }
-      return base;
-    }
-    try {
-      await handle.result();
-    } catch (error) {
-      base.error = error instanceof Error ? rootMessage(error) : String(error);
-    }
-    return base;
-  }
-
-  async function listPushes(filter: {
-    calendarId?: string;
-    state?: PushState;
-    limit: number;
-  }): Promise<PushView[]> {
+  /**
+   * Lists pushes newest first from Temporal visibility and the stored summaries together, so
+   * pushes past the namespace retention stay listed; a push found in both is listed once.
+   */
+  async function listPushes(filter: PushListFilter): Promise<PushListPage> {
     const clauses = [
       `ExecutionStatus != 'ContinuedAsNew'`,
       `${searchAttributes.pushId.name} IS NOT NULL`,
     ];
-    if (filter.calendarId)
-      clauses.push(`${searchAttributes.calendarId.name} = ${quote(filter.calendarId)}`);
+    const equals: [typeof searchAttributes.calendarId, string | undefined][] = [
+      [searchAttributes.calendarId, filter.calendarId],
+      [searchAttributes.schoolId, filter.schoolId],
+      [searchAttributes.courseId, filter.courseId],
+      [searchAttributes.catalogId, filter.catalogId],
+      [searchAttributes.kind, filter.kind],
+      [searchAttributes.requestedBy, filter.requestedBy],
+    ];
+    for (const [attribute, value] of equals) {
+      if (value !== undefined) clauses.push(`${attribute.name} = ${quote(value)}`);
+    }
+    if (filter.schoolIds) {
+      if (filter.schoolIds.length === 0) return { pushes: [], nextBefore: null };
+      clauses.push(
+        `${searchAttributes.schoolId.name} IN (${filter.schoolIds.map(quote).join(', ')})`,
+      );
+    }
     if (filter.state) clauses.push(stateClause(filter.state));
-    const views: PushView[] = [];
-    for await (const execution of client.workflow.list({ query: clauses.join(' AND ') })) {
-      if (views.length >= filter.limit) break;
-      views.push(await listViewOf(execution));
+    if (filter.startedAfter)
+      clauses.push(`StartTime >= ${quote(filter.startedAfter.toISOString())}`);
+    if (filter.startedBefore)
+      clauses.push(`StartTime < ${quote(filter.startedBefore.toISOString())}`);
+
+    const executions: WorkflowExecutionInfo[] = [];
+    for await (const execution of client.workflow.list({
+      query: clauses.join(' AND '),
+      pageSize: filter.limit,
+    })) {
+      executions.push(execution);
+      if (executions.length >= filter.limit) break;
     }
-    return views;
+    const summaries = await findPushSummaries(
+      collections,
+      { ...filter, schoolIds: filter.schoolIds },
+      filter.limit,
+    );
+
+    const byId = new Map<string, PushView>();
+    for (const summary of summaries) byId.set(summary._id, viewFromSummary(summary));
+    const pending = executions.filter((execution) => {
+      const pushId = execution.typedSearchAttributes.get(searchAttributes.pushId);
+      return pushId !== undefined && !byId.has(pushId);
+    });
+    for (const view of await Promise.all(
+      pending.map((execution) => viewFromExecution(client, logger, execution)),
+    )) {
+      if (filter.state !== undefined && view.state !== filter.state) continue;
+      // Page by the push's own start time, the key the summaries are sorted by too.
+      if (filter.startedBefore && view.startedAt >= filter.startedBefore.toISOString()) continue;
+      byId.set(view.pushId, view);
+    }
+    const pushes = [...byId.values()]
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.pushId.localeCompare(a.pushId))
+      .slice(0, filter.limit);
+    const full = executions.length >= filter.limit || summaries.length >= filter.limit;
+    return { pushes, nextBefore: full ? (pushes[pushes.length - 1]?.startedAt ?? null) : null };
   }
 
-  /** A cheaper view for lists: no result fetch, except progress of running pushes. */
-  async function listViewOf(execution: WorkflowExecutionInfo): Promise<PushView> {
-    return viewOf(execution);
-  }
-
-  async function waitForPush(pushId: string): Promise<PushView> {
+  async function waitForPush(
+    pushId: string,
+    onProgress?: (view: PushView) => void,
+    pollMs = 1000,
+  ): Promise<PushView> {
     for (;;) {
-      const execution = await findExecution(pushId);
-      if (!execution) throw new NotFoundError(`push "${pushId}" not found`);
-      if (execution.status.name !== 'RUNNING') return viewOf(execution);
-      try {
-        await client.workflow.getHandle(execution.workflowId, execution.runId).result();
-      } catch {
-        // The run continued as new or failed: look the push up again.
-      }
+      const view = await getPush(pushId);
+      if (!view) throw new NotFoundError(`push "${pushId}" not found`);
+      if (view.state !== 'queued' && view.state !== 'running') return view;
+      onProgress?.(view);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+  }
+
+  /** Requests cancellation of a running push; its course pushes are cancelled with it. */
+  async function cancelPush(pushId: string, by: Requester): Promise<PushView> {
+    const view = await getPush(pushId);
+    if (!view) throw new NotFoundError(`push "${pushId}" not found; GET /pushes lists pushes`);
+    if (view.state !== 'queued' && view.state !== 'running') {
+      throw new PushStateError(
+        `push "${pushId}" already ended (${view.state}); only a running push can be cancelled`,
+      );
+    }
+    await client.workflow.getHandle(view.workflowId).cancel();
+    logger.info({ pushId, workflowId: view.workflowId, by: by.sub }, 'Push cancellation requested');
+    return view;
+  }
+
+  /** Starts a new push of the same scope and options for only the courses that failed. */
+  async function retryPush(pushId: string, by: Requester): Promise<StartedPush> {
+    const view = await getPush(pushId);
+    if (!view) throw new NotFoundError(`push "${pushId}" not found; GET /pushes lists pushes`);
+    if (view.state === 'queued' || view.state === 'running') {
+      throw new PushStateError(`push "${pushId}" is still ${view.state}; retry it after it ends`);
+    }
+    const courseIds = [...new Set(view.failures.map((failure) => failure.courseId))];
+    if (courseIds.length === 0) {
+      throw new PushStateError(`push "${pushId}" has no failed courses to retry`);
+    }
+    const common = {
+      items: view.items,
+      overwriteCategories: view.overwriteCategories,
+      requestedBy: by,
+      retryOf: pushId,
+    };
+    if (view.kind === 'course' && view.courseIds?.[0]) {
+      return startCoursePush({ ...common, courseId: view.courseIds[0] });
+    }
+    if (view.kind === 'calendar' && view.calendarId) {
+      return startCalendarPush({ ...common, calendarId: view.calendarId, courseIds });
+    }
+    throw new PushStateError(
+      `push "${pushId}" is a ${view.kind} push; start it again to push its failed courses`,
+    );
   }
 
   return {
@@ -351,50 +425,9 @@ export function createPushService(deps: PushServiceDependencies) {
     getPush,
     listPushes,
     waitForPush,
+    cancelPush,
+    retryPush,
   };
 }
 
 export type PushService = ReturnType<typeof createPushService>;
-
-function stateOf(execution: WorkflowExecutionInfo): PushState {
-  switch (execution.status.name) {
-    case 'RUNNING': {
-      const state = execution.typedSearchAttributes.get(searchAttributes.state);
-      return state === 'running' ? 'running' : 'queued';
-    }
-    case 'COMPLETED': {
-      const state = execution.typedSearchAttributes.get(searchAttributes.state);
-      return state === 'completedWithErrors' ? 'completedWithErrors' : 'completed';
-    }
-    case 'CANCELLED':
-      return 'cancelled';
-    default:
-      return 'failed';
-  }
-}
-
-function stateClause(state: PushState): string {
-  switch (state) {
-    case 'queued':
-    case 'running':
-      return `ExecutionStatus = 'Running' AND ${searchAttributes.state.name} = ${quote(state)}`;
-    case 'completed':
-    case 'completedWithErrors':
-      return `ExecutionStatus = 'Completed' AND ${searchAttributes.state.name} = ${quote(state)}`;
-    case 'cancelled':
-      return `ExecutionStatus = 'Canceled'`;
-    case 'failed':
-      return `ExecutionStatus IN ('Failed', 'Terminated', 'TimedOut')`;
-  }
-}
-
-/** Quotes a value for a Temporal visibility query. */
-export function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function rootMessage(error: Error): string {
-  let current: Error = error;
-  while (current.cause instanceof Error) current = current.cause;
-  return current.message;
-}

@@ -1,0 +1,40 @@
+import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { readActivityOptions } from './activity-options.js';
+import type { CalendarPushInput, PushKind, PushResult } from './types.js';
+
+const activities = proxyActivities<Activities>(readActivityOptions);
+
+/**
+ * Stores the ended push's summary in the database, so the batch queue still lists it after
+ * Temporal's retention drops the workflow. Runs even when the push was cancelled.
+ */
+export async function storePushSummary(
+  input: CalendarPushInput,
+  kind: PushKind,
+  result: Omit<PushResult, 'pushId' | 'kind'>,
+): Promise<void> {
+  const info = workflowInfo();
+  await CancellationScope.nonCancellable(() =>
+    activities.recordPushSummary.executeWithOptions(
+      { ...readActivityOptions, summary: `Record the summary of push ${input.pushId}` },
+      [
+        {
+          pushId: input.pushId,
+          kind,
+          calendarId: input.calendarId,
+          schoolId: input.schoolId,
+          catalogId: null,
+          courseIds: input.courseIds ?? null,
+          requestedBy: input.requestedBy,
+          items: input.items,
+          overwriteCategories: input.overwriteCategories,
+          retryOf: input.retryOf ?? null,
+          workflowId: info.workflowId,
+          runId: info.runId,
+          ...result,
+        },
+      ],
+    ),
+  );
+}
