@@ -67,8 +67,8 @@ run('concurrent requests with one Idempotency-Key start one push', async (t) => 
   );
   const bodies = (await Promise.all(responses.map((r) => r.json()))) as { pushId: string }[];
   const pushIds = new Set(bodies.map((b) => b.pushId));
-  const [pushId] = [...pushIds];
-  await waitForPushEnd(harness, admin, pushId ?? '');
+  const pushId = [...pushIds][0] ?? '';
+  await waitForPushEnd(harness, admin, pushId);
   const again = await post(harness, admin, `/calendars/${CALENDAR_ID}/pushes`, body, 'key-1');
   const againBody = (await again.json()) as { pushId: string };
 
@@ -77,7 +77,7 @@ run('concurrent requests with one Idempotency-Key start one push', async (t) => 
     [202, 202, 202, 202, 202, 202],
   );
   t.is(pushIds.size, 1);
-  t.is(await workflowRunsOf(harness, pushId ?? ''), 1);
+  t.is(await workflowRunsOf(harness, pushId), 1);
   t.is(again.status, 202);
   t.is(again.headers.get('idempotent-replayed'), 'true');
   t.is(againBody.pushId, pushId);
