@@ -1,6 +1,11 @@
 import type { Collections } from './mongo.js';
 import type { SectionDoc } from './types.js';
-import { planSectionPush, type CourseSnapshot, type PushOptions } from '../domain/push-rules.js';
+import {
+  planSectionPush,
+  type CourseSnapshot,
+  type PushOptions,
+  type SectionState,
+} from '../domain/push-rules.js';
 import type { ResidualCategory } from '../workflows/types.js';
 
 /** Write attempts per section before the activity fails and Temporal retries it. */
@@ -39,6 +44,18 @@ export async function countAssignmentsByCategory(
     counts[assignment.categoryId] = (counts[assignment.categoryId] ?? 0) + 1;
   }
   return counts;
+}
+
+/**
+ * Reads what `planSectionPush` needs about one section. The push and its preview both call this,
+ * so a preview plans with the same inputs as the push that follows it.
+ */
+export async function readSectionState(
+  collections: Collections,
+  section: SectionDoc,
+): Promise<SectionState> {
+  const assignmentCounts = await countAssignmentsByCategory(collections, section._id);
+  return { setup: section.setup, received: section.received, assignmentCounts };
 }
 
 export class SectionWriteConflictError extends Error {
@@ -89,12 +106,7 @@ export async function pushSection(
       };
     }
 
-    const assignmentCounts = await countAssignmentsByCategory(collections, sectionId);
-    const plan = planSectionPush(
-      course,
-      { setup: section.setup, received: section.received, assignmentCounts },
-      options,
-    );
+    const plan = planSectionPush(course, await readSectionState(collections, section), options);
     const residual = plan.residual.map(({ categoryId, name, assignmentCount, reason }) => ({
       categoryId,
       name,
