@@ -6,6 +6,7 @@ import { createErrorHandler } from './errors.js';
 import { courseRoutes } from './routes/courses.js';
 import { healthRoutes } from './routes/health.js';
 import { pushRoutes } from './routes/pushes.js';
+import { previewRoutes } from './routes/preview.js';
 import { rosterRoutes } from './routes/roster.js';
 
 /** Builds the HTTP API. Only the server entry calls `serve`; tests call `app.request()`. */
@@ -38,6 +39,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', rosterRoutes(deps));
   app.route('/', courseRoutes(deps));
   app.route('/', pushRoutes(deps));
+  app.route('/', previewRoutes(deps));
 
   app.notFound((c) =>
     c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
