@@ -20,6 +20,7 @@ import {
 } from '../services/index.js';
 import { configuredAddresses } from './addresses.js';
 import { runDemo, summaryLine } from './demo.js';
+import { registerPreviewCommands } from './preview.js';
 import { applySetupToCourses } from './setup.js';
 import { runStart } from './start.js';
 
@@ -226,6 +227,8 @@ push
       }
     },
   );
+
+registerPreviewCommands(program);
 
 program
   .command('worker')
