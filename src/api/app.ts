@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.js';
 import { pushRoutes } from './routes/pushes.js';
 import { previewRoutes } from './routes/preview.js';
 import { rosterRoutes } from './routes/roster.js';
+import { sectionCategoryRoutes } from './routes/section-categories.js';
 
 /** Builds the HTTP API. Only the server entry calls `serve`; tests call `app.request()`. */
 export function createApp(deps: ApiDependencies) {
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', rosterRoutes(deps));
   app.route('/', courseRoutes(deps));
   app.route('/', pushRoutes(deps));
+  app.route('/', sectionCategoryRoutes(deps));
   app.route('/', previewRoutes(deps));
 
   app.notFound((c) =>
