@@ -19,6 +19,7 @@ import {
   stopDetachedServices,
 } from '../services/index.js';
 import { configuredAddresses } from './addresses.js';
+import { categoriesCommand } from './categories.js';
 import { runDemo, summaryLine } from './demo.js';
 import { registerPreviewCommands } from './preview.js';
 import { applySetupToCourses } from './setup.js';
@@ -229,6 +230,7 @@ push
   );
 
 registerPreviewCommands(program);
+program.addCommand(categoriesCommand());
 
 program
   .command('worker')
