@@ -1,5 +1,6 @@
 import {
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
@@ -7,7 +8,8 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { Collections } from '../db/mongo.js';
 import type { Logger } from '../logger.js';
 import { PUSH_ITEMS, type PushItem } from '../domain/setup.js';
-import type { calendarPush } from '../workflows/calendar-push.js';
+import type { MasterPushMode } from '../domain/master-push.js';
+import type { CatalogPushInput, CatalogPushTuning } from '../workflows/catalog-types.js';
 import { searchAttributes, workflowTypes } from '../workflows/definitions.js';
 import type {
   CalendarPushInput,
@@ -17,12 +19,13 @@ import type {
   Requester,
 } from '../workflows/types.js';
 import { findPushSummaries } from '../db/push-summaries.js';
-import { newPushId, pushWorkflowId } from './ids.js';
+import { newPushId, pushWorkflowId, workflowIdOfPushId } from './ids.js';
 import {
   quote,
   stateClause,
   viewFromExecution,
   viewFromSummary,
+  type PushExecution,
   type PushMemo,
   type PushView,
 } from './views.js';
@@ -62,6 +65,17 @@ export interface StartCalendarPushRequest {
   retryOf?: string;
   /** Paging and concurrency of the workflow; the defaults suit production. */
   tuning?: Partial<CalendarPushTuning>;
+}
+
+export interface StartCatalogPushRequest {
+  catalogId: string;
+  calendarIds: string[];
+  mode: MasterPushMode;
+  items: PushItem[];
+  pushToSections: boolean;
+  requestedBy: Requester;
+  /** Paging and concurrency of the workflow; the defaults suit production. */
+  tuning?: Partial<CatalogPushTuning>;
 }
 
 export interface PushListFilter {
@@ -119,7 +133,7 @@ export function createPushService(deps: PushServiceDependencies) {
       scopeId: string;
       scopeLabel: string;
       workflowType: string;
-      input: CalendarPushInput;
+      input: CalendarPushInput | CatalogPushInput;
       searchAttributePairs: SearchAttributePair[];
       summary: string;
       details: string[];
@@ -128,19 +142,9 @@ export function createPushService(deps: PushServiceDependencies) {
   ): Promise<StartedPush> {
     const { input } = spec;
     const workflowId = pushWorkflowId(spec.kind, spec.scopeId);
-    const memo: PushMemo = {
-      pushId: input.pushId,
-      kind: spec.kind,
-      calendarId: input.calendarId,
-      schoolId: input.schoolId,
-      requestedBy: input.requestedBy,
-      items: input.items,
-      overwriteCategories: input.overwriteCategories,
-      ...(input.courseIds ? { courseIds: input.courseIds } : {}),
-      ...(input.retryOf ? { retryOf: input.retryOf } : {}),
-    };
+    const memo = memoOf(spec.kind, input);
     try {
-      const handle = await client.workflow.start<typeof calendarPush>(spec.workflowType, {
+      const handle = await client.workflow.start(spec.workflowType, {
         taskQueue,
         workflowId,
         args: [input],
@@ -158,7 +162,7 @@ export function createPushService(deps: PushServiceDependencies) {
         staticDetails: [
           `Push id: ${input.pushId}`,
           `Requested by: ${input.requestedBy.sub} (${input.requestedBy.role})`,
-          ...(input.retryOf ? [`Retries the failed courses of push ${input.retryOf}`] : []),
+          ...(memo.retryOf ? [`Retries the failed courses of push ${memo.retryOf}`] : []),
           ...spec.details,
         ].join('\n'),
       });
@@ -278,8 +282,55 @@ export function createPushService(deps: PushServiceDependencies) {
     });
   }
 
+  /** Push All Course Masters: pushes every master of a catalog to its courses in the calendars. */
+  async function startCatalogPush(request: StartCatalogPushRequest): Promise<StartedPush> {
+    const catalog = await collections.catalogs.findOne(
+      { _id: request.catalogId },
+      { projection: { _id: 1 } },
+    );
+    if (!catalog) {
+      throw new NotFoundError(`catalog "${request.catalogId}" not found; GET /catalogs lists them`);
+    }
+    const items = PUSH_ITEMS.filter((item) => request.items.includes(item));
+    return startPushWorkflow({
+      kind: 'catalog',
+      scopeId: request.catalogId,
+      scopeLabel: `catalog "${request.catalogId}"`,
+      workflowType: workflowTypes.catalogPush,
+      input: {
+        pushId: newPushId('catalog', request.catalogId, new Date()),
+        catalogId: request.catalogId,
+        calendarIds: request.calendarIds,
+        mode: request.mode,
+        items,
+        pushToSections: request.pushToSections,
+        requestedBy: request.requestedBy,
+        tuning: request.tuning,
+      },
+      searchAttributePairs: [{ key: searchAttributes.catalogId, value: request.catalogId }],
+      summary: `Push the course masters of catalog ${request.catalogId} (${request.mode})`,
+      details: [
+        `Calendars: ${request.calendarIds.join(', ')}`,
+        `Mode: ${request.mode}`,
+        `Items: ${items.join(', ')}`,
+        `Push to sections: ${request.pushToSections ? 'yes' : 'no'}`,
+      ],
+    });
+  }
+
   /** Finds the latest run of a push in Temporal visibility. */
-  async function findExecution(pushId: string): Promise<WorkflowExecutionInfo | null> {
+  async function findExecution(pushId: string): Promise<PushExecution | null> {
+    // The latest run of the push's workflow id is read directly, because visibility may not list
+    // a push that started a moment ago. Older pushes of that id are found through visibility.
+    const workflowId = workflowIdOfPushId(pushId);
+    if (workflowId) {
+      try {
+        const latest = await client.workflow.getHandle(workflowId).describe();
+        if (latest.typedSearchAttributes.get(searchAttributes.pushId) === pushId) return latest;
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    }
     const query = `${searchAttributes.pushId.name} = ${quote(pushId)} AND ExecutionStatus != 'ContinuedAsNew'`;
     for await (const execution of client.workflow.list({ query, pageSize: 1 })) {
       return execution;
@@ -422,6 +473,7 @@ export function createPushService(deps: PushServiceDependencies) {
     startPushWorkflow,
     startCalendarPush,
     startCoursePush,
+    startCatalogPush,
     getPush,
     listPushes,
     waitForPush,
@@ -431,3 +483,19 @@ export function createPushService(deps: PushServiceDependencies) {
 }
 
 export type PushService = ReturnType<typeof createPushService>;
+
+/** Returns the memo a push workflow starts with, from its input. */
+function memoOf(kind: PushKind, input: CalendarPushInput | CatalogPushInput): PushMemo {
+  const common = { pushId: input.pushId, kind, requestedBy: input.requestedBy, items: input.items };
+  if ('catalogId' in input) {
+    return { ...common, catalogId: input.catalogId, overwriteCategories: false };
+  }
+  return {
+    ...common,
+    calendarId: input.calendarId,
+    schoolId: input.schoolId,
+    overwriteCategories: input.overwriteCategories,
+    ...(input.courseIds ? { courseIds: input.courseIds } : {}),
+    ...(input.retryOf ? { retryOf: input.retryOf } : {}),
+  };
+}

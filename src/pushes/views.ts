@@ -13,6 +13,9 @@ import type {
   SectionResidual,
 } from '../workflows/types.js';
 
+/** The parts of a listed or described workflow execution a push view reads. */
+export type PushExecution = Omit<WorkflowExecutionInfo, 'raw'>;
+
 /** What the batch queue shows of a push. */
 export interface PushView {
   pushId: string;
@@ -83,7 +86,7 @@ export function viewFromSummary(summary: PushSummaryDoc): PushView {
 export async function viewFromExecution(
   client: Client,
   logger: Logger,
-  execution: WorkflowExecutionInfo,
+  execution: PushExecution,
 ): Promise<PushView> {
   const memo = (execution.memo ?? {}) as Partial<PushMemo>;
   const handle = client.workflow.getHandle(execution.workflowId, execution.runId);
@@ -138,7 +141,7 @@ export async function viewFromExecution(
   return view;
 }
 
-export function stateOf(execution: WorkflowExecutionInfo): PushState {
+export function stateOf(execution: PushExecution): PushState {
   const state = execution.typedSearchAttributes.get(searchAttributes.state);
   switch (execution.status.name) {
     case 'RUNNING':
