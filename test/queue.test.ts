@@ -37,8 +37,14 @@ test.after.always(async (t) => {
   await t.context.harness?.close();
 });
 
-function post(harness: Harness, token: string, url: string, body: unknown, key?: string) {
-  return harness.app.request(url, {
+async function post(
+  harness: Harness,
+  token: string,
+  url: string,
+  body: unknown,
+  key?: string,
+): Promise<Response> {
+  return await harness.app.request(url, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
@@ -51,8 +57,8 @@ function post(harness: Harness, token: string, url: string, body: unknown, key?:
 
 async function workflowRunsOf(harness: Harness, pushId: string): Promise<number> {
   let count = 0;
-  for await (const _ of harness.runtime.client.workflow.list({ query: `PushId = '${pushId}'` }))
-    count++;
+  const runs = harness.runtime.client.workflow.list({ query: `PushId = '${pushId}'` });
+  for await (const execution of runs) if (execution.runId) count++;
   return count;
 }
 

@@ -4,7 +4,6 @@ import { createLogger } from '../logger.js';
 import { ROLES } from '../auth/claims.js';
 import { loadJwtSecret } from '../auth/secret.js';
 import { signToken } from '../auth/token.js';
-import { PUSH_ITEMS, type PushItem } from '../domain/setup.js';
 import { connectDatabase } from '../db/mongo.js';
 import { dbName } from '../config.js';
 import { importOneRoster, formatImportReport } from '../import/index.js';
@@ -20,24 +19,13 @@ import {
 } from '../services/index.js';
 import { configuredAddresses } from './addresses.js';
 import { categoriesCommand } from './categories.js';
-import { runDemo, summaryLine } from './demo.js';
+import { runDemo } from './demo.js';
+import { registerPushCommands } from './pushes.js';
 import { registerPreviewCommands } from './preview.js';
 import { applySetupToCourses } from './setup.js';
 import { runStart } from './start.js';
 
 const logger = createLogger('gradepush');
-
-function parseItems(value: string): PushItem[] {
-  const items = value.split(',').map((item) => item.trim());
-  for (const item of items) {
-    if (!(PUSH_ITEMS as readonly string[]).includes(item)) {
-      throw new InvalidArgumentError(
-        `"${item}" is not an item; use a comma-separated list of ${PUSH_ITEMS.join(', ')}`,
-      );
-    }
-  }
-  return items as PushItem[];
-}
 
 function parsePositiveInt(value: string): number {
   const number = Number(value);
@@ -185,49 +173,7 @@ program
     },
   );
 
-const push = program.command('push').description('Start a push');
-push
-  .command('calendar')
-  .description('Push the setup of every course of a calendar to its sections')
-  .argument('<calendarId>')
-  .option(
-    '--items <list>',
-    `comma-separated items (default all: ${PUSH_ITEMS.join(',')})`,
-    parseItems,
-  )
-  .option(
-    '--overwrite',
-    'overwrite section categories (teacher categories with assignments stay)',
-    false,
-  )
-  .option('--as <userId>', 'requester recorded on the push', process.env.USER ?? 'cli')
-  .option('--wait', 'wait for the push to end and print its counts', false)
-  .action(
-    async (
-      calendarId: string,
-      options: { items?: PushItem[]; overwrite: boolean; as: string; wait: boolean },
-    ) => {
-      const runtime = await connectRuntime(configuredAddresses(), logger);
-      try {
-        const started = await runtime.pushes.startCalendarPush({
-          calendarId,
-          items: options.items ?? [...PUSH_ITEMS],
-          overwriteCategories: options.overwrite,
-          requestedBy: { sub: options.as, role: 'districtAdmin' },
-        });
-        console.log(`Started push ${started.pushId} (workflow ${started.workflowId}).`);
-        if (options.wait) {
-          const view = await runtime.pushes.waitForPush(started.pushId);
-          for (const failure of view.failures)
-            console.log(`  course ${failure.courseId} failed: ${failure.message}`);
-          console.log(summaryLine(view));
-          if (view.state !== 'completed') process.exitCode = 1;
-        }
-      } finally {
-        await runtime.close();
-      }
-    },
-  );
+registerPushCommands(program, logger);
 
 registerPreviewCommands(program);
 program.addCommand(categoriesCommand());
