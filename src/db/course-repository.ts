@@ -1,6 +1,8 @@
 import type { Collections } from './mongo.js';
 import type { CourseDoc } from './types.js';
 import { deepEqual } from '../domain/diff.js';
+import { pickItems } from '../domain/master-rules.js';
+import { linkAfterCourseEdit } from './master-repository.js';
 import { PUSH_ITEMS, type GradingSetupUpdate, type PushItem } from '../domain/setup.js';
 
 const MAX_UPDATE_ATTEMPTS = 5;
@@ -17,7 +19,9 @@ export interface CourseSetupUpdateResult {
 /**
  * Replaces the given items of a course's grading setup. An item's version goes up only when its
  * content changes, so sending the same setup twice changes nothing. Concurrent updates are
- * serialized by a guard on the versions read.
+ * serialized by a guard on the versions read. For a course linked to a course master, a change to
+ * an item the master locks throws ItemLockedError, and a change that makes an unlocked item differ
+ * from the master's sets the link to `desynced`.
  */
 export async function updateCourseSetup(
   collections: Collections,
@@ -33,15 +37,23 @@ export async function updateCourseSetup(
       (item) => update[item] !== undefined && !deepEqual(update[item], course.setup[item]),
     );
     if (changedItems.length === 0) return { course, changedItems };
+    const changes = pickItems(update, changedItems);
+    const link = await linkAfterCourseEdit(collections, course, changes);
 
     const now = new Date();
     const set: Record<string, unknown> = {};
+    if (link !== course.link) set.link = link;
     for (const item of changedItems) {
       set[`setup.${item}`] = update[item];
       set[`versions.${item}`] = course.versions[item] + 1;
       set[`changedAt.${item}`] = now;
     }
-    const guard: Record<string, unknown> = { _id: courseId };
+    // The link fields are guarded too, so a relink or unlink in between is not overwritten.
+    const guard: Record<string, unknown> = {
+      _id: courseId,
+      link: course.link,
+      courseMasterId: course.courseMasterId,
+    };
     for (const item of PUSH_ITEMS) guard[`versions.${item}`] = course.versions[item];
     const result = await collections.courses.findOneAndUpdate(
       guard,

@@ -2,7 +2,9 @@ import { MongoClient, type Collection, type Db } from 'mongodb';
 import type {
   AssignmentDoc,
   CalendarDoc,
+  CatalogDoc,
   CourseDoc,
+  CourseMasterDoc,
   PersonDoc,
   SchoolDoc,
   ScoreDoc,
@@ -17,6 +19,8 @@ export interface Collections {
   people: Collection<PersonDoc>;
   assignments: Collection<AssignmentDoc>;
   scores: Collection<ScoreDoc>;
+  catalogs: Collection<CatalogDoc>;
+  courseMasters: Collection<CourseMasterDoc>;
 }
 
 export interface Database {
@@ -35,6 +39,8 @@ export function collectionsOf(db: Db): Collections {
     people: db.collection<PersonDoc>('people'),
     assignments: db.collection<AssignmentDoc>('assignments'),
     scores: db.collection<ScoreDoc>('scores'),
+    catalogs: db.collection<CatalogDoc>('catalogs'),
+    courseMasters: db.collection<CourseMasterDoc>('courseMasters'),
   };
 }
 
@@ -59,5 +65,7 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.assignments.createIndex({ sectionId: 1 }),
     c.scores.createIndex({ sectionId: 1 }),
     c.scores.createIndex({ assignmentId: 1 }),
+    c.courseMasters.createIndex({ catalogId: 1, _id: 1 }),
+    c.courses.createIndex({ courseMasterId: 1, calendarId: 1, _id: 1 }),
   ]);
 }

@@ -49,6 +49,15 @@ export interface CourseDoc {
   /** When each item last changed; null where it never has. */
   changedAt: Record<PushItem, Date | null>;
   importedAt: Date;
+  /** The last course master push that processed this course, so a retried write reports it. */
+  lastMasterPush?: CourseMasterPushRecord | null;
+}
+
+export interface CourseMasterPushRecord {
+  pushId: string;
+  masterId: string;
+  changedItems: PushItem[];
+  at: Date;
 }
 
 /** What one push left on a section for one item. */
@@ -118,4 +127,27 @@ export interface ScoreDoc {
   exempt: boolean;
   comment: string | null;
   importedAt: Date;
+}
+
+/** A district's course catalog: the course masters that courses of its schools align to. */
+export interface CatalogDoc {
+  _id: string;
+  name: string;
+  districtId: string | null;
+  createdAt: Date;
+}
+
+/** A course master: a district-level grading setup that aligned courses follow. */
+export interface CourseMasterDoc {
+  _id: string;
+  catalogId: string;
+  title: string;
+  setup: GradingSetup;
+  /** A version per item that increases whenever that item's content changes. */
+  versions: ItemVersions;
+  /** Per item, whether aligned courses must take the master's content and cannot edit it. */
+  locks: Record<PushItem, boolean>;
+  /** When each item last changed; null where it never has. */
+  changedAt: Record<PushItem, Date | null>;
+  createdAt: Date;
 }
