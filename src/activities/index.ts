@@ -3,6 +3,7 @@ import type { Collections } from '../db/mongo.js';
 import { findCourseSnapshot, pushSection, type SectionPushOutcome } from '../db/push-repository.js';
 import type { CourseSnapshot } from '../domain/push-rules.js';
 import type { PushOptionsInput } from '../workflows/types.js';
+import { createMasterPushActivities } from './master-push.js';
 
 export interface ActivityDependencies {
   collections: Collections;
@@ -24,6 +25,8 @@ export interface PushSectionsInput extends PushOptionsInput {
 /** Creates the activities with their dependencies, so the worker and the tests share one set. */
 export function createActivities({ collections }: ActivityDependencies) {
   return {
+    ...createMasterPushActivities({ collections }),
+
     async countCalendarCourses(input: { calendarId: string }): Promise<number> {
       return collections.courses.countDocuments({ calendarId: input.calendarId });
     },

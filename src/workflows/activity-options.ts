@@ -22,3 +22,14 @@ export const writeActivityOptions: ActivityOptions = {
     maximumAttempts: 20,
   },
 };
+
+/** Course writes of a catalog push: one course per call, guarded by the course's versions. */
+export const courseWriteActivityOptions: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 20,
+  },
+};

@@ -214,16 +214,16 @@ function recordFailure(carry: CalendarPushCarry, failure: CourseFailure): void {
   carry.failures.push(failure);
 }
 
-function rootCause(error: Error): unknown {
+export function rootCause(error: Error): unknown {
   let current: unknown = error;
   while (current instanceof Error && current.cause) current = current.cause;
   return current;
 }
 
-function errorName(error: unknown): string {
+export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'Error';
 }
 
-function setState(state: PushState): void {
+export function setState(state: PushState): void {
   upsertSearchAttributes([{ key: searchAttributes.state, value: state }]);
 }

@@ -31,4 +31,6 @@ export const workflowTypes = {
   calendarPush: 'calendarPush',
   courseSectionsPush: 'courseSectionsPush',
   coursePush: 'coursePush',
+  catalogPush: 'catalogPush',
+  masterPush: 'masterPush',
 } as const;

@@ -1,6 +1,7 @@
 import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { readActivityOptions } from './activity-options.js';
+import type { CatalogPushInput } from './catalog-types.js';
 import type { CalendarPushInput, PushKind, PushResult } from './types.js';
 
 const activities = proxyActivities<Activities>(readActivityOptions);
@@ -10,7 +11,7 @@ const activities = proxyActivities<Activities>(readActivityOptions);
  * Temporal's retention drops the workflow. Runs even when the push was cancelled.
  */
 export async function storePushSummary(
-  input: CalendarPushInput,
+  input: CalendarPushInput | CatalogPushInput,
   kind: PushKind,
   result: Omit<PushResult, 'pushId' | 'kind'>,
 ): Promise<void> {
@@ -22,14 +23,9 @@ export async function storePushSummary(
         {
           pushId: input.pushId,
           kind,
-          calendarId: input.calendarId,
-          schoolId: input.schoolId,
-          catalogId: null,
-          courseIds: input.courseIds ?? null,
+          ...scopeOf(input),
           requestedBy: input.requestedBy,
           items: input.items,
-          overwriteCategories: input.overwriteCategories,
-          retryOf: input.retryOf ?? null,
           workflowId: info.workflowId,
           runId: info.runId,
           ...result,
@@ -37,4 +33,25 @@ export async function storePushSummary(
       ],
     ),
   );
+}
+
+function scopeOf(input: CalendarPushInput | CatalogPushInput) {
+  if ('catalogId' in input) {
+    return {
+      calendarId: null,
+      schoolId: null,
+      catalogId: input.catalogId,
+      courseIds: null,
+      overwriteCategories: false,
+      retryOf: null,
+    };
+  }
+  return {
+    calendarId: input.calendarId,
+    schoolId: input.schoolId,
+    catalogId: null,
+    courseIds: input.courseIds ?? null,
+    overwriteCategories: input.overwriteCategories,
+    retryOf: input.retryOf ?? null,
+  };
 }

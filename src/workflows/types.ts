@@ -33,10 +33,15 @@ export interface PushProgress {
   sectionsFailed: number;
   /** Page of courses being pushed, counted from 1; 0 before the first page. */
   currentPage: number;
+  /** Courses whose setup a catalog push changed; only catalog pushes set it. */
+  coursesUpdated?: number;
 }
 
 export interface CourseFailure {
+  /** The failed course; empty when a catalog push failed a whole course master (see masterId). */
   courseId: string;
+  /** The course master a catalog push was pushing; absent in calendar and course pushes. */
+  masterId?: string;
   /** Failure type, such as CourseNotFound, or the error's class name. */
   type: string;
   message: string;
@@ -46,7 +51,11 @@ export interface ResidualCategory {
   categoryId: string;
   name: string;
   assignmentCount: number;
-  reason: 'teacherCategory' | 'removedFromCourse';
+  /**
+   * `removedFromMaster`: a catalog push kept the course category, which the master lacks, because
+   * this section's copy of it has assignments.
+   */
+  reason: 'teacherCategory' | 'removedFromCourse' | 'removedFromMaster';
 }
 
 export interface SectionResidual {
