@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { authentication } from './auth.js';
 import type { ApiDependencies, AppEnv } from './context.js';
 import { createErrorHandler } from './errors.js';
+import { catalogRoutes } from './routes/catalogs.js';
+import { courseMasterRoutes } from './routes/course-masters.js';
 import { courseRoutes } from './routes/courses.js';
 import { healthRoutes } from './routes/health.js';
 import { pushRoutes } from './routes/pushes.js';
@@ -39,6 +41,8 @@ export function createApp(deps: ApiDependencies) {
   app.use('*', authentication(deps.jwtSecret));
   app.route('/', rosterRoutes(deps));
   app.route('/', courseRoutes(deps));
+  app.route('/', catalogRoutes(deps));
+  app.route('/', courseMasterRoutes(deps));
   app.route('/', pushRoutes(deps));
   app.route('/', sectionCategoryRoutes(deps));
   app.route('/', previewRoutes(deps));
