@@ -9,6 +9,7 @@ import { courseRoutes } from './routes/courses.js';
 import { healthRoutes } from './routes/health.js';
 import { pushRoutes } from './routes/pushes.js';
 import { previewRoutes } from './routes/preview.js';
+import { reportRoutes } from './routes/reports.js';
 import { rosterRoutes } from './routes/roster.js';
 import { sectionCategoryRoutes } from './routes/section-categories.js';
 
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', courseRoutes(deps));
   app.route('/', catalogRoutes(deps));
   app.route('/', courseMasterRoutes(deps));
+  app.route('/', reportRoutes(deps));
   app.route('/', pushRoutes(deps));
   app.route('/', sectionCategoryRoutes(deps));
   app.route('/', previewRoutes(deps));
