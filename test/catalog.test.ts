@@ -412,3 +412,33 @@ run('second catalog push while one runs answers 409', async (t) => {
   t.deepEqual([first.status, second.status].sort(), [202, 409]);
   t.is(rejected.body.runningPushId, started.body.pushId);
 });
+
+run('catalog push with Idempotency-Key starts once', async (t) => {
+  const { harness, admin } = t.context;
+  const send = () =>
+    harness.app.request(`/catalogs/${catalogId}/pushes`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${admin}`,
+        'content-type': 'application/json',
+        'idempotency-key': 'catalog-push-1',
+      },
+      body: JSON.stringify({
+        calendarIds: [calendarId],
+        mode: 'lockedOnly',
+        pushToSections: false,
+        confirm: true,
+      }),
+    });
+
+  const first = await send();
+  const firstBody = (await first.json()) as { pushId: string };
+  const second = await send();
+  const secondBody = (await second.json()) as { pushId: string };
+  await waitForPushEnd(harness, admin, firstBody.pushId);
+
+  t.is(first.status, 202);
+  t.is(second.status, 202);
+  t.is(secondBody.pushId, firstBody.pushId);
+  t.is(second.headers.get('idempotent-replayed'), 'true');
+});

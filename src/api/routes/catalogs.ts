@@ -8,7 +8,7 @@ import { gradingSetupUpdateSchema, PUSH_ITEMS, pushItemSchema } from '../../doma
 import type { ApiDependencies, AppEnv } from '../context.js';
 import { apiError } from '../errors.js';
 import { jsonBody } from '../validation.js';
-import { requesterOf } from './pushes.js';
+import { requesterOf, startWithKey } from './pushes.js';
 
 /** Id of a catalog or course master that a client chooses. The server generates a UUID if absent. */
 export const documentIdSchema = z
@@ -150,14 +150,22 @@ export function catalogRoutes({ collections, pushes, logger }: ApiDependencies) 
       );
     }
 
-    const started = await pushes.startCatalogPush({
-      catalogId,
-      calendarIds: body.calendarIds,
-      mode: body.mode,
-      items: body.items,
-      pushToSections: body.pushToSections,
-      requestedBy: requesterOf(claims),
-    });
+    const { started, replayed } = await startWithKey(
+      collections,
+      c,
+      `catalog:${catalogId}`,
+      body,
+      () =>
+        pushes.startCatalogPush({
+          catalogId,
+          calendarIds: body.calendarIds,
+          mode: body.mode,
+          items: body.items,
+          pushToSections: body.pushToSections,
+          requestedBy: requesterOf(claims),
+        }),
+    );
+    if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(
       {
         pushId: started.pushId,

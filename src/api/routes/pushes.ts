@@ -10,6 +10,7 @@ import {
 } from '../../pushes/idempotency.js';
 import type { PushView, StartedPush } from '../../pushes/service.js';
 import { requireAdmin, requireSchoolAdmin } from '../auth.js';
+import type { Collections } from '../../db/mongo.js';
 import type { ApiDependencies, AppEnv } from '../context.js';
 import { apiError } from '../errors.js';
 import { jsonBody, queryParams } from '../validation.js';
@@ -46,42 +47,43 @@ const idempotencyKeySchema = z
   .min(1)
   .max(200, 'an Idempotency-Key has at most 200 characters');
 
+/** Starts a push, once per Idempotency-Key when the client sends one. */
+export async function startWithKey(
+  collections: Collections,
+  c: Context<AppEnv>,
+  scope: string,
+  body: unknown,
+  start: () => Promise<StartedPush>,
+) {
+  const header = c.req.header('idempotency-key');
+  if (header === undefined) return { started: await start(), replayed: false };
+  const key = idempotencyKeySchema.safeParse(header);
+  if (!key.success) {
+    throw apiError(
+      400,
+      'invalid_request',
+      `invalid Idempotency-Key header: ${key.error.issues[0]?.message}`,
+    );
+  }
+  try {
+    return await startOnce(
+      collections,
+      {
+        requester: c.get('claims').sub,
+        key: key.data,
+        fingerprint: requestFingerprint(scope, body),
+      },
+      start,
+    );
+  } catch (error) {
+    if (error instanceof IdempotencyKeyReusedError)
+      throw apiError(422, 'idempotency_key_reused', error.message);
+    throw error;
+  }
+}
+
 export function pushRoutes({ collections, pushes }: ApiDependencies) {
   const app = new Hono<AppEnv>();
-
-  /** Starts a push, once per Idempotency-Key when the client sends one. */
-  async function startWithKey(
-    c: Context<AppEnv>,
-    scope: string,
-    body: unknown,
-    start: () => Promise<StartedPush>,
-  ) {
-    const header = c.req.header('idempotency-key');
-    if (header === undefined) return { started: await start(), replayed: false };
-    const key = idempotencyKeySchema.safeParse(header);
-    if (!key.success) {
-      throw apiError(
-        400,
-        'invalid_request',
-        `invalid Idempotency-Key header: ${key.error.issues[0]?.message}`,
-      );
-    }
-    try {
-      return await startOnce(
-        collections,
-        {
-          requester: c.get('claims').sub,
-          key: key.data,
-          fingerprint: requestFingerprint(scope, body),
-        },
-        start,
-      );
-    } catch (error) {
-      if (error instanceof IdempotencyKeyReusedError)
-        throw apiError(422, 'idempotency_key_reused', error.message);
-      throw error;
-    }
-  }
 
   app.post('/calendars/:calendarId/pushes', jsonBody(pushRequestSchema), async (c) => {
     const calendarId = c.req.param('calendarId');
@@ -103,13 +105,18 @@ export function pushRoutes({ collections, pushes }: ApiDependencies) {
       );
     }
 
-    const { started, replayed } = await startWithKey(c, `calendar:${calendarId}`, body, () =>
-      pushes.startCalendarPush({
-        calendarId,
-        items: body.items,
-        overwriteCategories: body.overwriteCategories,
-        requestedBy: requesterOf(claims),
-      }),
+    const { started, replayed } = await startWithKey(
+      collections,
+      c,
+      `calendar:${calendarId}`,
+      body,
+      () =>
+        pushes.startCalendarPush({
+          calendarId,
+          items: body.items,
+          overwriteCategories: body.overwriteCategories,
+          requestedBy: requesterOf(claims),
+        }),
     );
     if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(
@@ -138,13 +145,18 @@ export function pushRoutes({ collections, pushes }: ApiDependencies) {
       throw confirmationRequired(`course "${courseId}"`, `/courses/${courseId}/pushes/preview`);
     }
 
-    const { started, replayed } = await startWithKey(c, `course:${courseId}`, body, () =>
-      pushes.startCoursePush({
-        courseId,
-        items: body.items,
-        overwriteCategories: body.overwriteCategories,
-        requestedBy: requesterOf(claims),
-      }),
+    const { started, replayed } = await startWithKey(
+      collections,
+      c,
+      `course:${courseId}`,
+      body,
+      () =>
+        pushes.startCoursePush({
+          courseId,
+          items: body.items,
+          overwriteCategories: body.overwriteCategories,
+          requestedBy: requesterOf(claims),
+        }),
     );
     if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(acceptedBody(started, `/pushes?courseId=${encodeURIComponent(courseId)}`), 202);
