@@ -5,10 +5,12 @@ import type {
   CatalogDoc,
   CourseDoc,
   CourseMasterDoc,
+  NotificationDoc,
   PersonDoc,
   SchoolDoc,
   ScoreDoc,
   SectionDoc,
+  WebhookDoc,
 } from './types.js';
 
 export interface Collections {
@@ -19,6 +21,8 @@ export interface Collections {
   people: Collection<PersonDoc>;
   assignments: Collection<AssignmentDoc>;
   scores: Collection<ScoreDoc>;
+  notifications: Collection<NotificationDoc>;
+  webhooks: Collection<WebhookDoc>;
   catalogs: Collection<CatalogDoc>;
   courseMasters: Collection<CourseMasterDoc>;
 }
@@ -39,6 +43,8 @@ export function collectionsOf(db: Db): Collections {
     people: db.collection<PersonDoc>('people'),
     assignments: db.collection<AssignmentDoc>('assignments'),
     scores: db.collection<ScoreDoc>('scores'),
+    notifications: db.collection<NotificationDoc>('notifications'),
+    webhooks: db.collection<WebhookDoc>('webhooks'),
     catalogs: db.collection<CatalogDoc>('catalogs'),
     courseMasters: db.collection<CourseMasterDoc>('courseMasters'),
   };
@@ -65,6 +71,7 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.assignments.createIndex({ sectionId: 1 }),
     c.scores.createIndex({ sectionId: 1 }),
     c.scores.createIndex({ assignmentId: 1 }),
+    c.notifications.createIndex({ sub: 1, createdAt: -1 }),
     c.courseMasters.createIndex({ catalogId: 1, _id: 1 }),
     c.courses.createIndex({ courseMasterId: 1, calendarId: 1, _id: 1 }),
   ]);

@@ -4,6 +4,7 @@ import type {
   PushItem,
   SectionSetup,
 } from '../domain/setup.js';
+import type { PushEndedNotice } from '../workflows/notification-types.js';
 
 /** Ids are OneRoster sourcedIds, so they match the source system across re-imports. */
 export interface SchoolDoc {
@@ -150,4 +151,42 @@ export interface CourseMasterDoc {
   /** When each item last changed; null where it never has. */
   changedAt: Record<PushItem, Date | null>;
   createdAt: Date;
+}
+
+/** State of a notification's webhook delivery. */
+export interface WebhookDelivery {
+  /** "pending" until an attempt succeeds or the retries end. */
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** HTTP status of the last answer; null before any answer or after a network error. */
+  lastStatus: number | null;
+  lastError: string | null;
+  at: Date;
+}
+
+type NoticeFields = Omit<PushEndedNotice, 'requestedBy' | 'startedAt' | 'endedAt'>;
+
+/** One inbox entry: a push that ended, stored once per requester and push. */
+export interface NotificationDoc extends NoticeFields {
+  /** `<sub>:<pushId>`, which makes a repeated notice find the existing entry. */
+  _id: string;
+  sub: string;
+  type: 'push.ended';
+  startedAt: Date;
+  endedAt: Date;
+  createdAt: Date;
+  readAt: Date | null;
+  /** Null when the user had no webhook when the entry was stored. */
+  delivery: WebhookDelivery | null;
+}
+
+/** A user's webhook, keyed by token subject. */
+export interface WebhookDoc {
+  /** The user's token subject. */
+  _id: string;
+  url: string;
+  /** HMAC-SHA256 key for signing deliveries; stored in clear because signing needs it. */
+  secret: string;
+  createdAt: Date;
+  updatedAt: Date;
 }
