@@ -1,12 +1,16 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Collections } from '../db/mongo.js';
 import { findCourseSnapshot, pushSection, type SectionPushOutcome } from '../db/push-repository.js';
 import type { CourseSnapshot } from '../domain/push-rules.js';
+import { createNotificationActivities } from './notifications.js';
 import type { PushOptionsInput } from '../workflows/types.js';
 import { createMasterPushActivities } from './master-push.js';
 
 export interface ActivityDependencies {
   collections: Collections;
+  /** Client on the worker's connection, for signalling other workflows. */
+  client: Client;
 }
 
 export interface ListCourseIdsInput {
@@ -23,8 +27,9 @@ export interface PushSectionsInput extends PushOptionsInput {
 }
 
 /** Creates the activities with their dependencies, so the worker and the tests share one set. */
-export function createActivities({ collections }: ActivityDependencies) {
+export function createActivities({ collections, client }: ActivityDependencies) {
   return {
+    ...createNotificationActivities({ collections, client }),
     ...createMasterPushActivities({ collections }),
 
     async countCalendarCourses(input: { calendarId: string }): Promise<number> {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Collections } from '../db/mongo.js';
@@ -10,6 +11,8 @@ export interface PushWorkerOptions {
   taskQueue: string;
   collections: Collections;
   logger: Logger;
+  /** Client the activities signal workflows with; one on the worker's connection when absent. */
+  client?: Client;
   /** Workflow tasks and activities run at once by this worker process. */
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
@@ -33,7 +36,10 @@ export async function createPushWorker(options: PushWorkerOptions): Promise<Push
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowsPath,
-    activities: createActivities({ collections: options.collections }),
+    activities: createActivities({
+      collections: options.collections,
+      client: options.client ?? new Client({ connection, namespace: options.namespace }),
+    }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 20,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 20,
     shutdownGraceTime: '10 seconds',

@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
+  ContinueAsNew,
   continueAsNew,
   isCancellation,
   log,
@@ -27,6 +28,7 @@ import {
   type PushState,
 } from './types.js';
 import { runWithConcurrency } from './concurrency.js';
+import { notifyRequester, pushEndedNotice } from './notify.js';
 
 const reads = proxyActivities<Activities>(readActivityOptions);
 
@@ -116,6 +118,10 @@ async function pushCourses(
     if (isCancellation(error)) {
       setState('cancelled');
       log.info('Push cancelled', { pushId: input.pushId, progress });
+      await notifyRequester(pushEndedNotice(input, kind, 'cancelled', carry));
+    } else if (!(error instanceof ContinueAsNew)) {
+      log.error('Push failed', { pushId: input.pushId, error: String(error), progress });
+      await notifyRequester(pushEndedNotice(input, kind, 'failed', carry, error));
     }
     throw error;
   }
@@ -124,6 +130,7 @@ async function pushCourses(
     carry.failures.length > 0 ? 'completedWithErrors' : 'completed';
   setState(state);
   log.info('Push finished', { pushId: input.pushId, state, progress });
+  await notifyRequester(pushEndedNotice(input, kind, state, carry));
   return {
     pushId: input.pushId,
     kind,

@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { NotificationsStats, PushEndedNotice } from './notification-types.js';
 import type { PushProgress } from './types.js';
 
 /**
@@ -33,4 +34,16 @@ export const workflowTypes = {
   coursePush: 'coursePush',
   catalogPush: 'catalogPush',
   masterPush: 'masterPush',
+  notifications: 'notifications',
 } as const;
+
+/** Signal a push sends to its requester's notification workflow when it ends. */
+export const pushEndedSignal = defineSignal<[PushEndedNotice]>('pushEnded');
+
+/** Query a notification workflow answers with the counts of its current run. */
+export const notificationsStatsQuery = defineQuery<NotificationsStats>('notificationsStats');
+
+/** Workflow id of a user's notification workflow: one per token subject. */
+export function notificationsWorkflowId(sub: string): string {
+  return `notifications-${sub}`;
+}
