@@ -23,7 +23,7 @@ import {
   describeRequestError,
   isRetryableStatus,
   postWebhook,
-  type WebhookAnswer,
+  type WebhookResponse,
 } from './webhook-request.js';
 
 export interface NotificationActivityDependencies {
@@ -80,8 +80,8 @@ export function createNotificationActivities({
 
     /**
      * Sends the entry to the user's webhook once per attempt and records the outcome on the
-     * entry. 2xx answers complete it. 5xx, 408, 429, network errors and timeouts raise a
-     * retryable failure. Any other answer raises the non-retryable WebhookRejected.
+     * entry. A 2xx response completes it. 5xx, 408, 429, network errors and timeouts raise a
+     * retryable failure. Any other status raises the non-retryable WebhookRejected.
      */
     async deliverWebhook(input: { notificationId: string }): Promise<void> {
       const { notificationId } = input;
@@ -114,9 +114,9 @@ export function createNotificationActivities({
       }
 
       const target = { notificationId, sub: entry.sub, origin: new URL(webhook.url).origin };
-      let answer: WebhookAnswer;
+      let response: WebhookResponse;
       try {
-        answer = await postWebhook({
+        response = await postWebhook({
           url: webhook.url,
           secret: webhook.secret,
           notificationId,
@@ -133,7 +133,7 @@ export function createNotificationActivities({
         });
       }
 
-      const { status } = answer;
+      const { status } = response;
       if (status >= 200 && status < 300) {
         await recordDelivery(collections, notificationId, {
           state: 'delivered',
@@ -146,7 +146,8 @@ export function createNotificationActivities({
         return;
       }
 
-      const lastError = `the receiver answered ${status}${answer.bodyExcerpt ? `: ${answer.bodyExcerpt}` : ''}`;
+      const excerpt = response.bodyExcerpt ? `: ${response.bodyExcerpt}` : '';
+      const lastError = `the receiver returned HTTP ${status}${excerpt}`;
       await recordAttempt(notificationId, attempt, status, lastError);
       if (isRetryableStatus(status)) {
         log.warn('Webhook receiver failed; retrying', { ...target, attempt, status });

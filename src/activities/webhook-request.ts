@@ -4,11 +4,11 @@ export const SIGNATURE_HEADER = 'X-Gradepush-Signature';
 export const TIMESTAMP_HEADER = 'X-Gradepush-Timestamp';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
-/** Time one webhook request may take, answer body included. */
+/** Time one webhook request may take, response body included. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** Characters of a receiver's answer body kept for the delivery's last error. */
-const ANSWER_EXCERPT_LENGTH = 200;
+/** Characters of a receiver's response body kept for the delivery's last error. */
+const RESPONSE_EXCERPT_LENGTH = 200;
 
 /**
  * Computes the X-Gradepush-Signature value: `sha256=` followed by the hex HMAC-SHA256, keyed by
@@ -38,17 +38,17 @@ export interface WebhookRequest {
   signal?: AbortSignal;
 }
 
-export interface WebhookAnswer {
+export interface WebhookResponse {
   status: number;
-  /** Start of the answer body, for the delivery's last error. */
+  /** Start of the response body, for the delivery's last error. */
   bodyExcerpt: string;
 }
 
 /**
  * POSTs a signed JSON body to the webhook URL with a timeout. Redirects are not followed, so a
- * 3xx answer comes back as it is. Rejects on network errors and timeouts.
+ * 3xx response is returned as it is. Rejects on network errors and timeouts.
  */
-export async function postWebhook(request: WebhookRequest): Promise<WebhookAnswer> {
+export async function postWebhook(request: WebhookRequest): Promise<WebhookResponse> {
   const timestamp = Math.floor(Date.now() / 1000);
   const timeout = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
@@ -66,10 +66,10 @@ export async function postWebhook(request: WebhookRequest): Promise<WebhookAnswe
     signal,
   });
   const text = await response.text();
-  return { status: response.status, bodyExcerpt: text.slice(0, ANSWER_EXCERPT_LENGTH) };
+  return { status: response.status, bodyExcerpt: text.slice(0, RESPONSE_EXCERPT_LENGTH) };
 }
 
-/** Whether an HTTP status may succeed when sent again: 5xx, 408 Request Timeout and 429. */
+/** Returns whether a retry may succeed after this HTTP status: 5xx, 408 Request Timeout and 429. */
 export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }

@@ -169,7 +169,7 @@ export async function deleteWebhook(collections: Collections, sub: string): Prom
   return result.deletedCount === 1;
 }
 
-/** The fields the API and the webhook body show of an entry: all but owner, read and delivery. */
+/** Selects what the API and the webhook body show of an entry: all but owner, read and delivery. */
 export function notificationContent(entry: NotificationDoc) {
   return {
     id: entry._id,

@@ -25,8 +25,8 @@ const inbox = proxyActivities<Activities>(notificationStoreActivityOptions);
 const webhooks = proxyActivities<Activities>(webhookDeliveryActivityOptions);
 
 /**
- * One user's notifications (workflow id `notifications-<sub>`): stores an inbox entry for each
- * ended push and delivers it to the user's webhook where one is set. Pushes start it with
+ * Handles one user's notifications (workflow id `notifications-<sub>`). Stores an inbox entry for
+ * each ended push and delivers it to the user's webhook where one is set. Pushes start it with
  * signal-with-start, and it runs until cancelled or terminated, continuing as new before its
  * history grows large.
  *
@@ -142,13 +142,13 @@ export async function notifications(input: NotificationsInput): Promise<void> {
   }
 }
 
-/** The message of an activity failure's cause (the activity's own error), else of the error. */
+/** Returns the message of an activity failure's cause (the activity's own error), else the error's. */
 function failureMessage(error: unknown): string {
   if (error instanceof ActivityFailure && error.cause) return error.cause.message;
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A bounded set of ids that forgets the oldest id first. */
+/** A set of ids of bounded size that drops the oldest id first. */
 class RecentIds {
   private readonly ids: Set<string>;
 
