@@ -7,6 +7,7 @@ import { catalogRoutes } from './routes/catalogs.js';
 import { courseMasterRoutes } from './routes/course-masters.js';
 import { courseRoutes } from './routes/courses.js';
 import { healthRoutes } from './routes/health.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { pushRoutes } from './routes/pushes.js';
 import { previewRoutes } from './routes/preview.js';
 import { reportRoutes } from './routes/reports.js';
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/', courseMasterRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', pushRoutes(deps));
+  app.route('/', notificationRoutes(deps));
   app.route('/', sectionCategoryRoutes(deps));
   app.route('/', previewRoutes(deps));
 
