@@ -1,11 +1,18 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
+import {
+  ApplicationFailure,
+  CancelledFailure,
+  cancellationSignal,
+  heartbeat,
+  log,
+} from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Collections } from '../db/mongo.js';
 import { findCourseSnapshot, pushSection, type SectionPushOutcome } from '../db/push-repository.js';
 import type { CourseSnapshot } from '../domain/push-rules.js';
 import { createNotificationActivities } from './notifications.js';
-import type { PushOptionsInput } from '../workflows/types.js';
 import { createMasterPushActivities } from './master-push.js';
+import type { PushOptionsInput, PushSummaryInput } from '../workflows/types.js';
+import { recordPushSummary } from '../db/push-summaries.js';
 
 export interface ActivityDependencies {
   collections: Collections;
@@ -62,6 +69,17 @@ export function createActivities({ collections, client }: ActivityDependencies) 
       return snapshot;
     },
 
+    /** Stores an ended push's summary; a retry replaces it with the same content. */
+    async recordPushSummary(summary: PushSummaryInput): Promise<void> {
+      const { pushId, startedAt, endedAt, ...rest } = summary;
+      await recordPushSummary(collections, {
+        _id: pushId,
+        ...rest,
+        startedAt: new Date(startedAt),
+        endedAt: new Date(endedAt),
+      });
+    },
+
     async listSectionIds(input: { courseId: string }): Promise<string[]> {
       const sections = await collections.sections
         .find({ courseId: input.courseId }, { projection: { _id: 1 } })
@@ -77,6 +95,12 @@ export function createActivities({ collections, client }: ActivityDependencies) 
     async pushSections(input: PushSectionsInput): Promise<SectionPushOutcome[]> {
       const outcomes: SectionPushOutcome[] = [];
       for (const sectionId of input.sectionIds) {
+        // Stop between sections when the push is cancelled: each section write is one atomic
+        // document update, so no section is left half-written.
+        if (cancellationSignal().aborted) {
+          throw new CancelledFailure(`push ${input.pushId} was cancelled`);
+        }
+        heartbeat({ sectionsDone: outcomes.length });
         const outcome = await pushSection(collections, {
           pushId: input.pushId,
           course: input.course,

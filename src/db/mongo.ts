@@ -7,6 +7,8 @@ import type {
   CourseMasterDoc,
   NotificationDoc,
   PersonDoc,
+  PushRequestDoc,
+  PushSummaryDoc,
   SchoolDoc,
   ScoreDoc,
   SectionDoc,
@@ -25,6 +27,8 @@ export interface Collections {
   webhooks: Collection<WebhookDoc>;
   catalogs: Collection<CatalogDoc>;
   courseMasters: Collection<CourseMasterDoc>;
+  pushSummaries: Collection<PushSummaryDoc>;
+  pushRequests: Collection<PushRequestDoc>;
 }
 
 export interface Database {
@@ -47,6 +51,8 @@ export function collectionsOf(db: Db): Collections {
     webhooks: db.collection<WebhookDoc>('webhooks'),
     catalogs: db.collection<CatalogDoc>('catalogs'),
     courseMasters: db.collection<CourseMasterDoc>('courseMasters'),
+    pushSummaries: db.collection<PushSummaryDoc>('pushSummaries'),
+    pushRequests: db.collection<PushRequestDoc>('pushRequests'),
   };
 }
 
@@ -74,5 +80,7 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.notifications.createIndex({ sub: 1, createdAt: -1 }),
     c.courseMasters.createIndex({ catalogId: 1, _id: 1 }),
     c.courses.createIndex({ courseMasterId: 1, calendarId: 1, _id: 1 }),
+    c.pushSummaries.createIndex({ startedAt: -1 }),
+    c.pushSummaries.createIndex({ calendarId: 1, startedAt: -1 }),
   ]);
 }

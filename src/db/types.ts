@@ -1,9 +1,12 @@
+import type { GradingSetup, ItemVersions, PushItem, SectionSetup } from '../domain/setup.js';
 import type {
-  GradingSetup,
-  ItemVersions,
-  PushItem,
-  SectionSetup,
-} from '../domain/setup.js';
+  CourseFailure,
+  PushKind,
+  PushProgress,
+  PushState,
+  Requester,
+  SectionResidual,
+} from '../workflows/types.js';
 import type { PushEndedNotice } from '../workflows/notification-types.js';
 
 /** Ids are OneRoster sourcedIds, so they match the source system across re-imports. */
@@ -128,6 +131,45 @@ export interface ScoreDoc {
   exempt: boolean;
   comment: string | null;
   importedAt: Date;
+}
+
+/** What an ended push leaves in the database, so the batch queue outlives Temporal's retention. */
+export interface PushSummaryDoc {
+  /** The push id. */
+  _id: string;
+  kind: PushKind;
+  state: PushState;
+  calendarId: string | null;
+  schoolId: string | null;
+  catalogId: string | null;
+  /** The courses a push was limited to (a course push or a retry); null for all. */
+  courseIds: string[] | null;
+  requestedBy: Requester;
+  items: PushItem[];
+  overwriteCategories: boolean;
+  progress: PushProgress;
+  failures: CourseFailure[];
+  residual: SectionResidual[];
+  residualTotal: number;
+  retryOf: string | null;
+  startedAt: Date;
+  endedAt: Date;
+  workflowId: string;
+  runId: string;
+}
+
+/** Maps a client's Idempotency-Key to the push its first request started. */
+export interface PushRequestDoc {
+  /** `<requester sub>:<key>`. */
+  _id: string;
+  /** Hash of the request's scope and body; the same key with another request is rejected. */
+  fingerprint: string;
+  state: 'starting' | 'started';
+  /** Set once the push has started. */
+  pushId: string | null;
+  workflowId: string | null;
+  runId: string | null;
+  createdAt: Date;
 }
 
 /** A district's course catalog: the course masters that courses of its schools align to. */

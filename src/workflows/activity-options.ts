@@ -15,6 +15,8 @@ export const readActivityOptions: ActivityOptions = {
 /** Section writes: a page of sections per call, each write guarded by the section version. */
 export const writeActivityOptions: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
+  // The activity heartbeats after each section, which also delivers cancellation to it.
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

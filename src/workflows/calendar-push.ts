@@ -29,6 +29,7 @@ import {
 } from './types.js';
 import { runWithConcurrency } from './concurrency.js';
 import { notifyRequester, pushEndedNotice } from './notify.js';
+import { storePushSummary } from './push-summary.js';
 
 const reads = proxyActivities<Activities>(readActivityOptions);
 
@@ -78,7 +79,8 @@ async function pushCourses(
     failures: [],
     residual: [],
     residualTotal: 0,
-    startedAt: new Date().toISOString(),
+    // The chain's start time, which is also the StartTime Temporal visibility lists it by.
+    startedAt: workflowInfo().startTime.toISOString(),
   };
   const { progress } = carry;
   setHandler(progressQuery, () => progress);
@@ -118,6 +120,7 @@ async function pushCourses(
     if (isCancellation(error)) {
       setState('cancelled');
       log.info('Push cancelled', { pushId: input.pushId, progress });
+      await storePushSummary(input, kind, resultOf(carry, 'cancelled'));
       await notifyRequester(pushEndedNotice(input, kind, 'cancelled', carry));
     } else if (!(error instanceof ContinueAsNew)) {
       log.error('Push failed', { pushId: input.pushId, error: String(error), progress });
@@ -126,16 +129,18 @@ async function pushCourses(
     throw error;
   }
 
-  const state: PushResult['state'] =
-    carry.failures.length > 0 ? 'completedWithErrors' : 'completed';
-  setState(state);
-  log.info('Push finished', { pushId: input.pushId, state, progress });
-  await notifyRequester(pushEndedNotice(input, kind, state, carry));
+  const result = resultOf(carry, carry.failures.length > 0 ? 'completedWithErrors' : 'completed');
+  setState(result.state);
+  log.info('Push finished', { pushId: input.pushId, state: result.state, progress });
+  await storePushSummary(input, kind, result);
+  await notifyRequester(pushEndedNotice(input, kind, result.state, carry));
+  return { pushId: input.pushId, kind, ...result };
+}
+
+function resultOf<S extends PushResult['state']>(carry: CalendarPushCarry, state: S) {
   return {
-    pushId: input.pushId,
-    kind,
     state,
-    progress,
+    progress: carry.progress,
     failures: carry.failures,
     residual: carry.residual,
     residualTotal: carry.residualTotal,

@@ -119,6 +119,8 @@ export interface CalendarPushInput extends PushOptionsInput {
   requestedBy: Requester;
   /** Push only these courses (a retry of failed courses); all of the calendar's when absent. */
   courseIds?: string[];
+  /** The push this one retries, for the failed courses of that push. */
+  retryOf?: string;
   tuning?: Partial<CalendarPushTuning>;
   /** State carried into the next run after continue-as-new. */
   carry?: CalendarPushCarry;
@@ -140,4 +142,19 @@ export interface CourseSnapshotResult {
   courseId: string;
   calendarId: string;
   schoolId: string;
+}
+
+/** Summary of an ended push as the recordPushSummary activity receives it. */
+export interface PushSummaryInput extends Omit<PushResult, 'state'> {
+  state: Exclude<PushState, 'queued' | 'running'>;
+  calendarId: string | null;
+  schoolId: string | null;
+  catalogId: string | null;
+  courseIds: string[] | null;
+  requestedBy: Requester;
+  items: PushItem[];
+  overwriteCategories: boolean;
+  retryOf: string | null;
+  workflowId: string;
+  runId: string;
 }
