@@ -1,4 +1,5 @@
 import {
+  ContinueAsNew,
   continueAsNew,
   isCancellation,
   log,
@@ -26,6 +27,7 @@ import {
   masterPush,
   newMasterPushCarry,
 } from './master-push.js';
+import { catalogPushEndedNotice, notifyRequester } from './notify.js';
 import { storePushSummary } from './push-summary.js';
 import type { PushResult } from './types.js';
 
@@ -84,6 +86,10 @@ export async function catalogPush(input: CatalogPushInput): Promise<PushResult> 
       setState('cancelled');
       log.info('Catalog push cancelled', { pushId: input.pushId, progress });
       await storePushSummary(input, 'catalog', resultOf(carry, 'cancelled'));
+      await notifyRequester(catalogPushEndedNotice(input, 'cancelled', carry));
+    } else if (!(error instanceof ContinueAsNew)) {
+      log.error('Catalog push failed', { pushId: input.pushId, error: String(error), progress });
+      await notifyRequester(catalogPushEndedNotice(input, 'failed', carry, error));
     }
     throw error;
   }
@@ -92,6 +98,7 @@ export async function catalogPush(input: CatalogPushInput): Promise<PushResult> 
   setState(result.state);
   log.info('Catalog push finished', { pushId: input.pushId, state: result.state, progress });
   await storePushSummary(input, 'catalog', result);
+  await notifyRequester(catalogPushEndedNotice(input, result.state, carry));
   return { pushId: input.pushId, kind: 'catalog', ...result };
 }
 

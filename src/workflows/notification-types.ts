@@ -3,10 +3,13 @@ import type { PushKind, PushProgress, PushState, Requester } from './types.js';
 /** A state in which a push has ended. */
 export type PushEndState = Exclude<PushState, 'queued' | 'running'>;
 
-/** The calendar a push ran in and the courses it was limited to. */
+/** What a push covered: a calendar (with its school) or a catalog, and any listed courses. */
 export interface PushScope {
-  calendarId: string;
-  schoolId: string;
+  /** Null for a catalog push, which may span calendars. */
+  calendarId: string | null;
+  schoolId: string | null;
+  /** Set for a catalog push only. */
+  catalogId?: string | null;
   /** The listed courses of a course push or a retry; null for every course of the calendar. */
   courseIds: string[] | null;
 }

@@ -2,6 +2,7 @@ import { CancellationScope, log, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { notifyActivityOptions } from './activity-options.js';
 import type { PushEndState, PushEndedNotice } from './notification-types.js';
+import type { CatalogPushInput, MasterPushCarry } from './catalog-types.js';
 import type { CalendarPushCarry, CalendarPushInput, PushKind } from './types.js';
 
 const notifier = proxyActivities<Activities>(notifyActivityOptions);
@@ -58,4 +59,25 @@ export async function notifyRequester(notice: PushEndedNotice): Promise<void> {
 function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : 'the push failed with a non-Error value';
+}
+
+/** Builds the notice a catalog push sends its requester when it ends in `state`. */
+export function catalogPushEndedNotice(
+  input: CatalogPushInput,
+  state: PushEndState,
+  carry: MasterPushCarry,
+  error?: unknown,
+): PushEndedNotice {
+  return {
+    pushId: input.pushId,
+    kind: 'catalog',
+    state,
+    requestedBy: input.requestedBy,
+    scope: { calendarId: null, schoolId: null, catalogId: input.catalogId, courseIds: null },
+    progress: { ...carry.progress },
+    failuresCount: carry.failures.length,
+    error: error === undefined ? null : errorMessage(error),
+    startedAt: carry.startedAt,
+    endedAt: new Date().toISOString(),
+  };
 }
