@@ -20,3 +20,12 @@ export function taskQueue(): string {
 export function temporalNamespace(): string {
   return process.env.TEMPORAL_NAMESPACE ?? DEFAULT_NAMESPACE;
 }
+
+/**
+ * Prefix of every workflow id this deployment starts (GRADEPUSH_WORKFLOW_ID_PREFIX, default
+ * none), so several deployments or test runs can share one Temporal namespace without their
+ * per-calendar and per-user workflow ids colliding.
+ */
+export function workflowIdPrefix(): string {
+  return process.env.GRADEPUSH_WORKFLOW_ID_PREFIX ?? '';
+}

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { workflowIdPrefix } from '../src/config.js';
 import anyTest, { type TestFn } from 'ava';
 import { importOneRoster } from '../src/import/index.js';
 import { storeNotification } from '../src/db/notification-repository.js';
@@ -171,7 +172,7 @@ function handledCount(counts: NotificationsStats): number {
 
 async function stats(harness: Harness, sub: string): Promise<NotificationsStats> {
   return harness.runtime.client.workflow
-    .getHandle(notificationsWorkflowId(sub))
+    .getHandle(notificationsWorkflowId(sub, workflowIdPrefix()))
     .query(notificationsStatsQuery);
 }
 
@@ -180,7 +181,7 @@ async function resendToRunningWorkflow(harness: Harness, notice: PushEndedNotice
   const sub = notice.requestedBy.sub;
   const before = await stats(harness, sub);
   await harness.runtime.client.workflow
-    .getHandle(notificationsWorkflowId(sub))
+    .getHandle(notificationsWorkflowId(sub, workflowIdPrefix()))
     .signal(pushEndedSignal, notice);
   return waitFor(
     () => stats(harness, sub),
@@ -196,10 +197,12 @@ async function resendToRunningWorkflow(harness: Harness, notice: PushEndedNotice
 async function resendToNewRun(harness: Harness, notice: PushEndedNotice) {
   const sub = notice.requestedBy.sub;
   const { client } = harness.runtime;
-  await client.workflow.getHandle(notificationsWorkflowId(sub)).terminate('drop the run memory');
+  await client.workflow
+    .getHandle(notificationsWorkflowId(sub, workflowIdPrefix()))
+    .terminate('drop the run memory');
   const input: NotificationsInput = { sub };
   await client.workflow.signalWithStart(workflowTypes.notifications, {
-    workflowId: notificationsWorkflowId(sub),
+    workflowId: notificationsWorkflowId(sub, workflowIdPrefix()),
     taskQueue: harness.runtime.taskQueue,
     args: [input],
     signal: pushEndedSignal,
@@ -452,7 +455,7 @@ run('notification workflow continues as new without losing notices', async (t) =
   const taskQueue = `${harness.runtime.taskQueue}-continue`;
   const input: NotificationsInput = { sub, tuning: { continueAsNewAfterNotices: 2 } };
   const handle = await client.workflow.start(workflowTypes.notifications, {
-    workflowId: notificationsWorkflowId(sub),
+    workflowId: notificationsWorkflowId(sub, workflowIdPrefix()),
     taskQueue,
     args: [input],
   });
@@ -498,7 +501,7 @@ run('notification workflow continues as new without losing notices', async (t) =
     'an entry per notice',
   );
   const firstRun = await client.workflow
-    .getHandle(notificationsWorkflowId(sub), handle.firstExecutionRunId)
+    .getHandle(notificationsWorkflowId(sub, workflowIdPrefix()), handle.firstExecutionRunId)
     .fetchHistory();
   const events = firstRun.events ?? [];
   const signalsInFirstRun = events.filter(
@@ -507,7 +510,9 @@ run('notification workflow continues as new without losing notices', async (t) =
   const continuedAsNew = events.some(
     (event) => event.workflowExecutionContinuedAsNewEventAttributes,
   );
-  const current = await client.workflow.getHandle(notificationsWorkflowId(sub)).describe();
+  const current = await client.workflow
+    .getHandle(notificationsWorkflowId(sub, workflowIdPrefix()))
+    .describe();
 
   t.deepEqual(entries.map((entry) => entry.pushId).sort(), pushIds);
   t.is(signalsInFirstRun.length, pushIds.length);

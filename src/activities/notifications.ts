@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { workflowIdPrefix } from '../config.js';
 import type { Collections } from '../db/mongo.js';
 import {
   findNotification,
@@ -45,7 +46,7 @@ export function createNotificationActivities({
      */
     async notifyPushEnded(notice: PushEndedNotice): Promise<void> {
       const { sub } = notice.requestedBy;
-      const workflowId = notificationsWorkflowId(sub);
+      const workflowId = notificationsWorkflowId(sub, workflowIdPrefix());
       const input: NotificationsInput = { sub };
       await client.workflow.signalWithStart(workflowTypes.notifications, {
         workflowId,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { workflowIdPrefix } from '../config.js';
 import type { PushKind } from '../workflows/types.js';
 
 /**
@@ -6,7 +7,7 @@ import type { PushKind } from '../workflows/types.js';
  * id conflict policy lets only one push of that scope run at a time.
  */
 export function pushWorkflowId(kind: PushKind, scopeId: string): string {
-  return `push-${kind}-${scopeId}`;
+  return `${workflowIdPrefix()}push-${kind}-${scopeId}`;
 }
 
 /** A push id: the scope and start time in readable form, with a random suffix for uniqueness. */

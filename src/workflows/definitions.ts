@@ -43,7 +43,10 @@ export const pushEndedSignal = defineSignal<[PushEndedNotice]>('pushEnded');
 /** Query a notification workflow answers with the counts of its current run. */
 export const notificationsStatsQuery = defineQuery<NotificationsStats>('notificationsStats');
 
-/** Workflow id of a user's notification workflow: one per token subject. */
-export function notificationsWorkflowId(sub: string): string {
-  return `notifications-${sub}`;
+/**
+ * Workflow id of a user's notification workflow: one per token subject. `prefix` is the
+ * deployment's workflow id prefix (see workflowIdPrefix in src/config.ts).
+ */
+export function notificationsWorkflowId(sub: string, prefix: string): string {
+  return `${prefix}notifications-${sub}`;
 }

@@ -38,6 +38,9 @@ export async function startHarness(name: string): Promise<Harness> {
   const suffix = randomBytes(4).toString('hex');
   process.env.MONGODB_DB = `gradepush_test_${name}_${suffix}`;
   process.env.GRADEPUSH_TASK_QUEUE = `test-${name}-${suffix}`;
+  // Test files run at the same time against one namespace; a prefix keeps their per-calendar
+  // push ids and per-user notification ids apart.
+  process.env.GRADEPUSH_WORKFLOW_ID_PREFIX = `test-${name}-${suffix}/`;
   const logger = createLogger(`test-${name}`);
   const runtime = await connectRuntime(
     { temporalAddress: process.env.TEMPORAL_ADDRESS!, mongoUri: process.env.MONGODB_URI! },
