@@ -7,7 +7,12 @@ import {
 } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Collections } from '../db/mongo.js';
-import { findCourseSnapshot, pushSection, type SectionPushOutcome } from '../db/push-repository.js';
+import {
+  findCourseSnapshot,
+  countPageAssignments,
+  pushSection,
+  type SectionPushOutcome,
+} from '../db/push-repository.js';
 import type { CourseSnapshot } from '../domain/push-rules.js';
 import { createNotificationActivities } from './notifications.js';
 import { createMasterPushActivities } from './master-push.js';
@@ -94,6 +99,7 @@ export function createActivities({ collections, client }: ActivityDependencies) 
      */
     async pushSections(input: PushSectionsInput): Promise<SectionPushOutcome[]> {
       const outcomes: SectionPushOutcome[] = [];
+      const assignmentCounts = await countPageAssignments(collections, input.sectionIds);
       for (const sectionId of input.sectionIds) {
         // Stop between sections when the push is cancelled: each section write is one atomic
         // document update, so no section is left half-written.
@@ -106,6 +112,7 @@ export function createActivities({ collections, client }: ActivityDependencies) 
           course: input.course,
           sectionId,
           options: { items: input.items, overwriteCategories: input.overwriteCategories },
+          assignmentCounts: assignmentCounts.get(sectionId),
           onConflict: (attempt) => {
             log.warn('Section changed during the push; re-reading it', {
               pushId: input.pushId,

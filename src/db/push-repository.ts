@@ -58,6 +58,27 @@ export async function readSectionState(
   return { setup: section.setup, received: section.received, assignmentCounts };
 }
 
+/**
+ * Counts the assignments per category of a page of sections with one query instead of one per
+ * section. Sections are still read one by one: FerretDB serves `_id` equality from its primary
+ * key but scans the collection for `$in`.
+ */
+export async function countPageAssignments(
+  collections: Collections,
+  sectionIds: string[],
+): Promise<Map<string, Record<string, number>>> {
+  const assignments = await collections.assignments
+    .find({ sectionId: { $in: sectionIds } }, { projection: { sectionId: 1, categoryId: 1 } })
+    .toArray();
+  const counts = new Map<string, Record<string, number>>(sectionIds.map((id) => [id, {}]));
+  for (const { sectionId, categoryId } of assignments) {
+    const sectionCounts = counts.get(sectionId);
+    if (!sectionCounts || categoryId === null) continue;
+    sectionCounts[categoryId] = (sectionCounts[categoryId] ?? 0) + 1;
+  }
+  return counts;
+}
+
 export class SectionWriteConflictError extends Error {
   override name = 'SectionWriteConflictError';
 }
@@ -71,6 +92,8 @@ export interface PushSectionInput {
   onConflict?: (attempt: number) => void;
   /** Runs between the read and the guarded write; tests use it to interleave a teacher's edit. */
   afterRead?: (section: SectionDoc) => Promise<void>;
+  /** Assignment counts read with the section's page; used for the first attempt only. */
+  assignmentCounts?: Record<string, number>;
 }
 
 /**
@@ -106,7 +129,11 @@ export async function pushSection(
       };
     }
 
-    const plan = planSectionPush(course, await readSectionState(collections, section), options);
+    const counted = attempt === 1 ? input.assignmentCounts : undefined;
+    const state: SectionState = counted
+      ? { setup: section.setup, received: section.received, assignmentCounts: counted }
+      : await readSectionState(collections, section);
+    const plan = planSectionPush(course, state, options);
     const residual = plan.residual.map(({ categoryId, name, assignmentCount, reason }) => ({
       categoryId,
       name,
