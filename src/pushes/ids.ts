@@ -10,7 +10,7 @@ export function pushWorkflowId(kind: PushKind, scopeId: string): string {
   return `${workflowIdPrefix()}push-${kind}-${scopeId}`;
 }
 
-/** A push id: the scope and start time in readable form, with a random suffix for uniqueness. */
+/** Creates a push id from the kind, scope and start time, with a random suffix for uniqueness. */
 export function newPushId(kind: PushKind, scopeId: string, now: Date): string {
   const stamp = now
     .toISOString()

@@ -124,8 +124,8 @@ export function createPushService(deps: PushServiceDependencies) {
 
   /**
    * Starts a push workflow under the scope's workflow id. The FAIL conflict policy makes Temporal
-   * reject a second push of the same scope while one runs; the push that runs is named in the
-   * PushConflictError.
+   * reject a second push of the same scope while one runs, and the PushConflictError names the
+   * push that runs.
    */
   async function startPushWorkflow(
     spec: {
@@ -338,7 +338,7 @@ export function createPushService(deps: PushServiceDependencies) {
     return null;
   }
 
-  /** A push as the batch queue shows it: the stored summary once it ended, else its workflow. */
+  /** Returns a push as the batch queue shows it: its stored summary once it ended, else its workflow. */
   async function getPush(pushId: string): Promise<PushView | null> {
     const summary = await collections.pushSummaries.findOne({ _id: pushId });
     if (summary) return viewFromSummary(summary);
@@ -348,7 +348,7 @@ export function createPushService(deps: PushServiceDependencies) {
 
   /**
    * Lists pushes newest first from Temporal visibility and the stored summaries together, so
-   * pushes past the namespace retention stay listed; a push found in both is listed once.
+   * pushes past the namespace retention stay listed. A push found in both is listed once.
    */
   async function listPushes(filter: PushListFilter): Promise<PushListPage> {
     const clauses = [
@@ -420,7 +420,10 @@ export function createPushService(deps: PushServiceDependencies) {
   ): Promise<PushView> {
     for (;;) {
       const view = await getPush(pushId);
-      if (!view) throw new NotFoundError(`push "${pushId}" not found`);
+      if (!view)
+        throw new NotFoundError(
+          `push "${pushId}" not found; \`gradepush pushes list\` lists pushes`,
+        );
       if (view.state !== 'queued' && view.state !== 'running') return view;
       onProgress?.(view);
       await new Promise((resolve) => setTimeout(resolve, pollMs));
