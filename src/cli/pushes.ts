@@ -1,3 +1,4 @@
+import proto from '@temporalio/proto';
 import { SingleBar, Presets } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { PUSH_ITEMS, type PushItem } from '../domain/setup.js';
@@ -106,8 +107,24 @@ async function withRuntime<T>(
   }
 }
 
+/** True when at least one worker polls the push task queue. */
+async function hasWorker(runtime: Runtime): Promise<boolean> {
+  const answer = await runtime.connection.workflowService.describeTaskQueue({
+    namespace: runtime.namespace,
+    taskQueue: { name: runtime.taskQueue },
+    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return (answer.pollers ?? []).length > 0;
+}
+
 async function reportEnd(runtime: Runtime, pushId: string, wait: boolean): Promise<void> {
   console.log(`Started push ${pushId}.`);
+  if (!(await hasWorker(runtime))) {
+    console.error(
+      `No worker polls task queue "${runtime.taskQueue}", so the push stays queued until one ` +
+        'starts: run `npm start` or `gradepush worker`.',
+    );
+  }
   if (!wait) return;
   const view = await waitWithProgress(runtime.pushes, pushId);
   for (const failure of view.failures) {
