@@ -29,3 +29,15 @@ export function temporalNamespace(): string {
 export function workflowIdPrefix(): string {
   return process.env.GRADEPUSH_WORKFLOW_ID_PREFIX ?? '';
 }
+
+/** Where the API listens: GRADEPUSH_API_HOST (default 127.0.0.1) and GRADEPUSH_API_PORT (3000). */
+export function apiAddress(): { host: string; port: number } {
+  const value = process.env.GRADEPUSH_API_PORT ?? '3000';
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 0 || port > 65535) {
+    throw new Error(
+      `GRADEPUSH_API_PORT="${value}" is not a TCP port; set a number from 0 to 65535`,
+    );
+  }
+  return { host: process.env.GRADEPUSH_API_HOST ?? '127.0.0.1', port };
+}

@@ -282,3 +282,73 @@ run('pushes are listed by calendar and state', async (t) => {
     t.is(push.calendarId, calendarId);
   }
 });
+
+run('setup with an unknown term answers 400 naming it', async (t) => {
+  const { harness, admin } = t.context;
+  const body = {
+    gradeCalcOptions: [{ termId: 'no-such-term', calculationType: 'inProgress' }],
+    composites: [{ taskId: 'year', name: 'Year', children: [{ taskId: 'year', weight: 1 }] }],
+  };
+
+  const response = await harness.request('PUT', '/courses/co0001/grading-setup', {
+    token: admin,
+    body,
+  });
+  const answer = (await response.json()) as { message: string };
+  const course = await harness.runtime.database.collections.courses.findOne({ _id: 'co0001' });
+
+  t.is(response.status, 400);
+  t.regex(answer.message, /"no-such-term" is not a term of calendar "or0001-2021"/);
+  t.regex(answer.message, /lists itself/);
+  t.is(course?.setup.gradeCalcOptions[0]?.termId, 'as0001');
+});
+
+run('oversized setup answers 413', async (t) => {
+  const { harness, admin } = t.context;
+  const categories = Array.from({ length: 20_000 }, (_, i) => ({
+    id: `c${i}`,
+    name: `Category ${i}`,
+    weight: 1,
+    sequence: i,
+  }));
+
+  const response = await harness.request('PUT', '/courses/co0001/grading-setup', {
+    token: admin,
+    body: { categories },
+  });
+  const answer = (await response.json()) as { error: string };
+
+  t.is(response.status, 413);
+  t.is(answer.error, 'payload_too_large');
+});
+
+run('bad token and malformed body answer JSON', async (t) => {
+  const { harness, admin } = t.context;
+
+  const badToken = await harness.request('GET', '/calendars', { token: 'not-a-token' });
+  const malformed = await harness.app.request('/courses/co0001/grading-setup', {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: '{"advisory":',
+  });
+
+  t.is(badToken.status, 401);
+  t.is(((await badToken.json()) as { error: string }).error, 'invalid_token');
+  t.is(malformed.status, 400);
+  t.is(((await malformed.json()) as { error: string }).error, 'invalid_request');
+});
+
+run('teacher cannot read a course outside their sections', async (t) => {
+  const { harness } = t.context;
+  await harness.runtime.database.collections.courses.insertOne({
+    ...(await harness.runtime.database.collections.courses.findOne({ _id: 'co0002' }))!,
+    _id: 'co-other',
+  });
+  const teacher = await harness.token({ sub: 'us0001', role: 'teacher' });
+
+  const own = await harness.request('GET', '/courses/co0001', { token: teacher });
+  const other = await harness.request('GET', '/courses/co-other', { token: teacher });
+
+  t.is(own.status, 200);
+  t.is(other.status, 404);
+});

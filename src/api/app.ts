@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { authentication } from './auth.js';
 import type { ApiDependencies, AppEnv } from './context.js';
-import { createErrorHandler } from './errors.js';
+import { apiError, createErrorHandler } from './errors.js';
 import { catalogRoutes } from './routes/catalogs.js';
 import { courseMasterRoutes } from './routes/course-masters.js';
 import { courseRoutes } from './routes/courses.js';
@@ -13,6 +14,9 @@ import { previewRoutes } from './routes/preview.js';
 import { reportRoutes } from './routes/reports.js';
 import { rosterRoutes } from './routes/roster.js';
 import { sectionCategoryRoutes } from './routes/section-categories.js';
+
+/** Largest request body the API reads; a full grading setup is a few KiB. */
+const MAX_BODY_BYTES = 512 * 1024;
 
 /** Builds the HTTP API. Only the server entry calls `serve`; tests call `app.request()`. */
 export function createApp(deps: ApiDependencies) {
@@ -40,6 +44,19 @@ export function createApp(deps: ApiDependencies) {
   });
 
   app.route('/', healthRoutes(deps));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw apiError(
+          413,
+          'payload_too_large',
+          `the request body is larger than ${MAX_BODY_BYTES / 1024} KiB; send a smaller setup`,
+        );
+      },
+    }),
+  );
   app.use('*', authentication(deps.jwtSecret));
   app.route('/', rosterRoutes(deps));
   app.route('/', courseRoutes(deps));

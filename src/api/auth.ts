@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import { HTTPException } from 'hono/http-exception';
 import { jwt } from 'hono/jwt';
 import { administersSchool, claimsSchema, type Claims } from '../auth/claims.js';
 import { TOKEN_ALGORITHM } from '../auth/token.js';
@@ -9,18 +10,30 @@ import { apiError } from './errors.js';
 export function authentication(secret: string) {
   const verify = jwt({ secret, alg: TOKEN_ALGORITHM });
   return createMiddleware<AppEnv>(async (c, next) => {
-    await verify(c, async () => {
-      const parsed = claimsSchema.safeParse(c.get('jwtPayload' as never));
-      if (!parsed.success) {
+    try {
+      await verify(c, () => Promise.resolve());
+    } catch (error) {
+      // hono/jwt rejects a missing, malformed or expired token with a plain-text 401.
+      if (error instanceof HTTPException && error.status === 401) {
         throw apiError(
           401,
           'invalid_token',
-          'the token lacks a valid role claim (districtAdmin, schoolAdmin or teacher); create one with `gradepush token`',
+          `${error.message}: send "Authorization: Bearer <token>" with a valid, unexpired token from \`gradepush token\``,
         );
       }
-      c.set('claims', parsed.data);
-      await next();
-    });
+      throw error;
+    }
+
+    const parsed = claimsSchema.safeParse(c.get('jwtPayload' as never));
+    if (!parsed.success) {
+      throw apiError(
+        401,
+        'invalid_token',
+        'the token lacks a valid role claim (districtAdmin, schoolAdmin or teacher); create one with `gradepush token`',
+      );
+    }
+    c.set('claims', parsed.data);
+    await next();
   });
 }
 

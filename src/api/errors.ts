@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -42,7 +43,29 @@ export function validationError(issues: z.core.$ZodIssue[]): HTTPException {
 /** The root error handler: known errors become JSON answers, the rest a logged 500. */
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>) => {
-    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof HTTPException) {
+      // Errors this API raised carry a JSON response already; Hono's own (a malformed JSON body,
+      // a rejected token) get one here so every error answer has the same shape.
+      if (error.res) return error.getResponse();
+      const status = error.status;
+      const code =
+        status === 401 ? 'invalid_token' : status === 413 ? 'payload_too_large' : 'invalid_request';
+      const hint =
+        status === 401
+          ? '; send "Authorization: Bearer <token>" with a valid, unexpired token from `gradepush token`'
+          : '';
+      return c.json<ErrorBody>({ error: code, message: `${error.message}${hint}` }, status);
+    }
+    if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) {
+      logger.error({ err: error, requestId: c.get('requestId') }, 'MongoDB is unreachable');
+      return c.json<ErrorBody>(
+        {
+          error: 'unavailable',
+          message: 'MongoDB does not answer; retry later (GET /readyz shows what is down)',
+        },
+        503,
+      );
+    }
     if (error instanceof NotFoundError || error instanceof CourseNotFoundError) {
       return c.json<ErrorBody>({ error: 'not_found', message: error.message }, 404);
     }

@@ -1,3 +1,4 @@
+import { apiAddress } from '../config.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dataDir } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -163,6 +164,15 @@ program
       name?: string;
       ttl: number;
     }) => {
+      if (options.role === 'schoolAdmin' && !options.school) {
+        throw new InvalidArgumentError('a school admin token needs --school <schoolId...>');
+      }
+      if (options.role !== 'schoolAdmin' && options.school) {
+        throw new InvalidArgumentError(
+          `--school applies to school admins only, not to ${options.role}`,
+        );
+      }
+      if (options.ttl === 0) throw new InvalidArgumentError('--ttl must be at least 1 second');
       const secret = await loadJwtSecret(dataDir());
       const token = await signToken(
         { sub: options.sub, role: options.role, schools: options.school ?? [], name: options.name },
@@ -210,8 +220,7 @@ program
       runtime,
       jwtSecret: await loadJwtSecret(dataDir()),
       logger,
-      host: process.env.GRADEPUSH_API_HOST ?? '127.0.0.1',
-      port: Number(process.env.GRADEPUSH_API_PORT ?? 3000),
+      ...apiAddress(),
     });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
@@ -225,5 +234,6 @@ program.parseAsync().catch((error: unknown) => {
   // The final catch of the command line: print the message, not a stack, for expected errors.
   console.error(`gradepush: ${error instanceof Error ? error.message : String(error)}`);
   logger.debug({ err: error }, 'Command failed');
-  process.exitCode = 1;
+  // Open connections or a worker would keep the process alive after a failed command.
+  process.exit(1);
 });

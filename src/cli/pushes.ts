@@ -94,6 +94,14 @@ function parseItems(value: string): PushItem[] {
   return items as PushItem[];
 }
 
+function parseLimit(value: string): number {
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+    throw new InvalidArgumentError(`"${value}" is not a whole number from 1 to 200`);
+  }
+  return limit;
+}
+
 /** Runs a command with a runtime connected to the configured services, closing it after. */
 async function withRuntime<T>(
   logger: Logger,
@@ -193,7 +201,7 @@ export function registerPushCommands(program: Command, logger: Logger): void {
     .description('List pushes, newest first')
     .option('--calendar <calendarId>', 'only this calendar')
     .option('--status <state>', `only this state (${PUSH_STATES.join(', ')})`)
-    .option('--limit <count>', 'how many to list', (value) => Number(value), 20)
+    .option('--limit <count>', 'how many to list, from 1 to 200', parseLimit, 20)
     .action((options: { calendar?: string; status?: PushState; limit: number }) =>
       withRuntime(logger, async (runtime) => {
         if (options.status && !PUSH_STATES.includes(options.status)) {

@@ -1,3 +1,4 @@
+import { apiAddress } from '../config.js';
 import { dataDir } from '../config.js';
 import type { Logger } from '../logger.js';
 import { loadJwtSecret } from '../auth/secret.js';
@@ -33,8 +34,7 @@ export async function runStart(logger: Logger): Promise<void> {
     runtime: stack.runtime,
     jwtSecret,
     logger: logger.child({ component: 'api' }),
-    host: process.env.GRADEPUSH_API_HOST ?? '127.0.0.1',
-    port: Number(process.env.GRADEPUSH_API_PORT ?? 3000),
+    ...apiAddress(),
   });
   const token = await signToken(
     { sub: 'local-admin', role: 'districtAdmin', name: 'Local admin' },

@@ -125,20 +125,33 @@ export async function viewFromExecution(
       residualTotal: result.residualTotal,
     };
   }
-  if (status === 'RUNNING' || status === 'CANCELLED') {
+  // A queued push has no worker yet, and a query would wait for one, so only a push that runs
+  // (or ran until cancelled) is asked, and only for a few seconds.
+  if ((status === 'RUNNING' && view.state === 'running') || status === 'CANCELLED') {
     try {
-      view.progress = await handle.query(progressQuery);
+      view.progress = await withTimeout(handle.query(progressQuery), PROGRESS_QUERY_TIMEOUT_MS);
     } catch (error) {
       logger.warn({ pushId: view.pushId, err: error }, 'Progress query failed');
     }
     return view;
   }
+  if (status === 'RUNNING') return view;
   try {
     await handle.result();
   } catch (error) {
     view.error = error instanceof Error ? rootMessage(error) : String(error);
   }
   return view;
+}
+
+const PROGRESS_QUERY_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function stateOf(execution: PushExecution): PushState {

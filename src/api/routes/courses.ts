@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { gradingSetupUpdateSchema } from '../../domain/setup.js';
+import { checkSetupAgainstTerms, gradingSetupUpdateSchema } from '../../domain/setup.js';
 import { updateCourseSetup } from '../../db/course-repository.js';
 import { requireSchoolAdmin } from '../auth.js';
 import type { ApiDependencies, AppEnv } from '../context.js';
@@ -14,7 +14,7 @@ export function courseRoutes({ collections, logger }: ApiDependencies) {
     const claims = c.get('claims');
     const course = await collections.courses.findOne(
       { _id: courseId },
-      { projection: { schoolId: 1 } },
+      { projection: { schoolId: 1, calendarId: 1 } },
     );
     if (!course) {
       throw apiError(
@@ -25,7 +25,17 @@ export function courseRoutes({ collections, logger }: ApiDependencies) {
     }
     requireSchoolAdmin(claims, course.schoolId, `change the grading setup of course "${courseId}"`);
 
-    const result = await updateCourseSetup(collections, courseId, c.req.valid('json'));
+    const update = c.req.valid('json');
+    const calendar = await collections.calendars.findOne({ _id: course.calendarId });
+    const problems = checkSetupAgainstTerms(
+      update,
+      calendar?.terms.map((term) => term.id) ?? [],
+      course.calendarId,
+    );
+    if (problems.length > 0) {
+      throw apiError(400, 'invalid_request', `invalid request: ${problems.join('; ')}`, problems);
+    }
+    const result = await updateCourseSetup(collections, courseId, update);
     logger.info(
       {
         courseId,

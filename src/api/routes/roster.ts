@@ -19,7 +19,7 @@ export function rosterRoutes({ collections }: ApiDependencies) {
     if (!calendar) throw notFound('calendar', calendarId, 'GET /calendars lists them');
     const scope = await scopeByField(c.get('claims'), collections, 'courseId');
     const courses = await collections.courses
-      .find({ ...scope, calendarId })
+      .find({ $and: [scope, { calendarId }] })
       .sort({ _id: 1 })
       .toArray();
     return c.json({ calendarId, courses });
@@ -28,7 +28,7 @@ export function rosterRoutes({ collections }: ApiDependencies) {
   app.get('/courses/:courseId', async (c) => {
     const courseId = c.req.param('courseId');
     const scope = await scopeByField(c.get('claims'), collections, 'courseId');
-    const course = await collections.courses.findOne({ ...scope, _id: courseId });
+    const course = await collections.courses.findOne({ $and: [scope, { _id: courseId }] });
     if (!course)
       throw notFound('course', courseId, 'GET /calendars/:calendarId/courses lists them');
     return c.json(course);
@@ -40,7 +40,7 @@ export function rosterRoutes({ collections }: ApiDependencies) {
     if (!course)
       throw notFound('course', courseId, 'GET /calendars/:calendarId/courses lists them');
     const sections = await collections.sections
-      .find({ ...sectionScope(c.get('claims')), courseId })
+      .find({ $and: [sectionScope(c.get('claims')), { courseId }] })
       .sort({ _id: 1 })
       .toArray();
     return c.json({ courseId, sections });
@@ -49,8 +49,7 @@ export function rosterRoutes({ collections }: ApiDependencies) {
   app.get('/sections/:sectionId', async (c) => {
     const sectionId = c.req.param('sectionId');
     const section = await collections.sections.findOne({
-      ...sectionScope(c.get('claims')),
-      _id: sectionId,
+      $and: [sectionScope(c.get('claims')), { _id: sectionId }],
     });
     if (!section)
       throw notFound('section', sectionId, 'GET /courses/:courseId/sections lists them');
