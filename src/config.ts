@@ -30,7 +30,7 @@ export function workflowIdPrefix(): string {
   return process.env.GRADEPUSH_WORKFLOW_ID_PREFIX ?? '';
 }
 
-/** Where the API listens: GRADEPUSH_API_HOST (default 127.0.0.1) and GRADEPUSH_API_PORT (3000). */
+/** Returns where the API listens: GRADEPUSH_API_HOST (default 127.0.0.1) and GRADEPUSH_API_PORT (3000). */
 export function apiAddress(): { host: string; port: number } {
   const value = process.env.GRADEPUSH_API_PORT ?? '3000';
   const port = Number(value);

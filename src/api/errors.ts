@@ -40,16 +40,17 @@ export function validationError(issues: z.core.$ZodIssue[]): HTTPException {
   return apiError(400, 'invalid_request', `invalid request: ${summary}`, listed);
 }
 
-/** The root error handler: known errors become JSON answers, the rest a logged 500. */
+/** Creates the root error handler: known errors become JSON responses, the rest a logged 500. */
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>) => {
     if (error instanceof HTTPException) {
       // Errors this API raised carry a JSON response already; Hono's own (a malformed JSON body,
-      // a rejected token) get one here so every error answer has the same shape.
+      // a rejected token) get one here, so every error response has the same shape.
       if (error.res) return error.getResponse();
       const status = error.status;
-      const code =
-        status === 401 ? 'invalid_token' : status === 413 ? 'payload_too_large' : 'invalid_request';
+      let code = 'invalid_request';
+      if (status === 401) code = 'invalid_token';
+      if (status === 413) code = 'payload_too_large';
       const hint =
         status === 401
           ? '; send "Authorization: Bearer <token>" with a valid, unexpired token from `gradepush token`'
@@ -61,7 +62,7 @@ export function createErrorHandler(logger: Logger) {
       return c.json<ErrorBody>(
         {
           error: 'unavailable',
-          message: 'MongoDB does not answer; retry later (GET /readyz shows what is down)',
+          message: 'MongoDB is unreachable; retry later (GET /readyz shows which service is down)',
         },
         503,
       );

@@ -64,7 +64,7 @@ export interface CourseMasterPushRecord {
   at: Date;
 }
 
-/** What one push left on a section for one item. */
+/** Record of the push that last reached a section for one item. */
 export interface ReceivedItem {
   version: number;
   pushId: string;
@@ -133,7 +133,7 @@ export interface ScoreDoc {
   importedAt: Date;
 }
 
-/** What an ended push leaves in the database, so the batch queue outlives Temporal's retention. */
+/** Summary of an ended push, kept so the batch queue outlives Temporal's retention. */
 export interface PushSummaryDoc {
   /** The push id. */
   _id: string;

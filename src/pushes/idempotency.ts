@@ -18,7 +18,7 @@ export interface IdempotentStart {
   replayed: boolean;
 }
 
-/** Hash of what a request asks for, so a key reused for a different request is caught. */
+/** Hashes a request's scope and body, so a key reused for a different request is caught. */
 export function requestFingerprint(scope: string, body: unknown): string {
   return createHash('sha256').update(stableStringify({ scope, body })).digest('hex');
 }

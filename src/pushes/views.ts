@@ -16,7 +16,7 @@ import type {
 /** The parts of a listed or described workflow execution a push view reads. */
 export type PushExecution = Omit<WorkflowExecutionInfo, 'raw'>;
 
-/** What the batch queue shows of a push. */
+/** A push as the batch queue shows it. */
 export interface PushView {
   pushId: string;
   kind: PushKind;
@@ -149,7 +149,7 @@ const PROGRESS_QUERY_TIMEOUT_MS = 5_000;
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -24,7 +24,7 @@ export const searchAttributeRegistrations = Object.values(searchAttributes).map(
   type: 'Keyword' as const,
 }));
 
-/** Query a running push answers with its counts so far. */
+/** Query that returns a running push's counts so far. */
 export const progressQuery = defineQuery<PushProgress>('progress');
 
 /** Workflow type names, for clients that start workflows without loading workflow code. */
