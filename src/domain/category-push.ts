@@ -64,8 +64,10 @@ interface UnlinkedCategory {
 /**
  * Plans how pushing the course's categories changes a section's categories.
  *
- * Copies follow their course category by `courseCategoryId`, never by name. A copy whose course
- * category is gone is removed, or unlinked and reported residual when it has assignments.
+ * Copies follow their course category by `courseCategoryId`, never by name. An unlinked category
+ * with a course category's own id, as imported from the system that pushed it, becomes that
+ * category's copy. A copy whose course category is gone is removed, or unlinked and reported
+ * residual when it has assignments.
  * With `overwrite`, teacher categories without assignments are removed and the others are
  * unlocked and reported residual. A remaining teacher category whose name a course category
  * uses is renamed "Name (n)" with the smallest free n.
@@ -125,8 +127,13 @@ function sortSectionCategories(
   const copies = new Map<string, SectionCategory>();
   const unlinked: UnlinkedCategory[] = [];
 
+  const sameIdAsCourse: SectionCategory[] = [];
   for (const category of [...sectionCategories].sort(compareCategories)) {
     const link = category.courseCategoryId;
+    if (link === null && courseIds.has(category.id)) {
+      sameIdAsCourse.push(category);
+      continue;
+    }
     if (link === null) {
       unlinked.push({ category: toSectionCategory(category), detached: false });
       continue;
@@ -150,6 +157,15 @@ function sortSectionCategories(
       category: { ...toSectionCategory(category), locked: false, courseCategoryId: null },
       detached: true,
     });
+  }
+  // An unlinked category that carries a course category's own id (an import from the system
+  // that pushed it) is that category's copy, unless the section already has a linked copy.
+  for (const category of sameIdAsCourse) {
+    if (copies.has(category.id)) {
+      unlinked.push({ category: toSectionCategory(category), detached: false });
+    } else {
+      copies.set(category.id, category);
+    }
   }
   return { copies, unlinked };
 }

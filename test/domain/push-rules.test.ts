@@ -769,3 +769,34 @@ test('repush: pushed section needs nothing', (t) => {
   t.deepEqual(plan.categoryChanges, []);
   t.deepEqual(plan.setup, section.setup);
 });
+
+test('link: imported category with the course id becomes its copy', (t) => {
+  // The section's "Tests" came from an import with the course category's own id and holds 4
+  // assignments: the push links and locks it in place instead of renaming it and adding a copy.
+  const course = makeCourse([homework, tests]);
+  const section = makeSection([teacherCategory('tests', 'Tests', 7, 5)], { tests: 4 });
+
+  const plan = planSectionPush(course, section, CATEGORIES_ONLY);
+  const linked = plan.setup.categories.find((category) => category.id === 'tests');
+  const again = planSectionPush(course, applyPlan(course, section, plan), CATEGORIES_ONLY);
+
+  t.deepEqual(linked, { ...copyOf(tests), id: 'tests' });
+  t.is(plan.setup.categories.length, 2);
+  t.false(plan.categoryChanges.some((change) => change.kind === 'renamed'));
+  t.false(again.needsWrite);
+});
+
+test('link: linked copy wins over a category with the course id', (t) => {
+  const course = makeCourse([tests]);
+  const section = makeSection([copyOf(tests), teacherCategory('tests', 'Tests', 7)]);
+
+  const plan = planSectionPush(course, section, CATEGORIES_ONLY);
+
+  t.deepEqual(
+    plan.setup.categories.map((category) => [category.id, category.name, category.locked]),
+    [
+      ['course:tests', 'Tests', true],
+      ['tests', 'Tests (1)', false],
+    ],
+  );
+});
