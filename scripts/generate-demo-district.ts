@@ -34,6 +34,12 @@ interface Session {
 interface CategoryTemplate {
   title: string;
   weight: number;
+  /**
+   * Set for a category of the sample course setup: every section then uses this one OneRoster
+   * category, whose sourcedId is the course category's id, as an export from the system that
+   * pushed it has. Without it, each section gets a category of its own.
+   */
+  sourcedId?: string;
 }
 
 interface Course {
@@ -172,10 +178,12 @@ const COURSES: Course[] = [
     courseCode: 'SCI110',
     schoolYearId: 'north-2026',
     subject: 'Science',
+    // Biology's gradebook already uses the course categories "Tests" and "Homework" of the
+    // sample setup, so a weight change in that setup changes its students' grades.
     categories: [
+      { title: 'Tests', weight: 2, sourcedId: 'tests' },
+      { title: 'Homework', weight: 1, sourcedId: 'homework' },
       { title: 'Labs', weight: 2 },
-      { title: 'Quizzes', weight: 1 },
-      { title: 'Exams', weight: 3 },
     ],
   },
   {
@@ -526,13 +534,20 @@ function sectionStudents(section: Section): string[] {
 function sectionCategories(section: Section): { id: string; title: string; weight: number }[] {
   const templates = section.categories ?? find(COURSES, section.courseId).categories;
   return templates.map((template) => ({
-    id: `${section.id}-${template.title
-      .trim()
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')}`,
+    id:
+      template.sourcedId ??
+      `${section.id}-${template.title
+        .trim()
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')}`,
     title: template.title,
     weight: template.weight,
   }));
+}
+
+/** Keeps the first of each id: sections share the categories of the sample course setup. */
+function uniqueById<T extends { id: string }>(items: T[]): T[] {
+  return items.filter((item, index) => items.findIndex((other) => other.id === item.id) === index);
 }
 
 function addDays(date: string, days: number): string {
@@ -579,10 +594,13 @@ function lineItems(): LineItem[] {
   });
 }
 
-/** Results exist for each section's first line item, and in Algebra I for the second too. */
+/**
+ * Results exist for each section's first line item, and in Algebra I and Biology for the second
+ * too.
+ */
 function hasResults(item: LineItem): boolean {
   const courseId = find(SECTIONS, item.sectionId).courseId;
-  return item.position === 0 || (courseId === 'n-alg1' && item.position === 1);
+  return item.position === 0 || (['n-alg1', 'n-bio'].includes(courseId) && item.position === 1);
 }
 
 function resultRows(items: readonly LineItem[]): (string | number)[][] {
@@ -922,7 +940,7 @@ function buildFiles(): Record<string, string> {
 
   files['categories.csv'] = csv(
     ['sourcedId', 'status', 'dateLastModified', 'title', 'weight'],
-    SECTIONS.flatMap(sectionCategories).map((category) => [
+    uniqueById(SECTIONS.flatMap(sectionCategories)).map((category) => [
       category.id,
       'active',
       LAST_MODIFIED,

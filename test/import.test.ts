@@ -437,21 +437,28 @@ dbTest('demo district imports cleanly', async (t) => {
     courses: 8,
     sections: 19,
     assignments: 57,
-    scores: 220,
+    scores: 240,
   });
   t.is(await collections.scores.countDocuments({ exempt: true }), 1);
   const teacherless = await collections.sections.countDocuments({ teacherIds: { $size: 0 } });
   t.is(teacherless, 0);
 
-  // Sections whose teacher categories share a name with the sample course setup's "Homework".
+  // Sections whose categories share a name with the sample course setup's "Homework": Algebra I
+  // has teacher categories of its own, and Biology uses the course category's own id.
   const collisions = await collections.sections
     .find({ 'setup.categories.name': { $in: ['Homework', 'homework '] } })
     .sort({ _id: 1 })
     .toArray();
   t.deepEqual(
     collisions.map((section) => section._id),
-    ['n-alg1-p1', 'n-alg1-p3', 'n-alg1-p5'],
+    ['n-alg1-p1', 'n-alg1-p3', 'n-alg1-p5', 'n-bio-p2', 'n-bio-p4'],
   );
+  const biology = await collections.sections.findOne({ _id: 'n-bio-p2' });
+  t.deepEqual(biology?.setup.categories.map((category) => category.id).sort(), [
+    'homework',
+    'n-bio-p2-labs',
+    'tests',
+  ]);
   const lowerCase = await collections.assignments
     .find({ categoryId: 'n-alg1-p5-homework' })
     .toArray();
