@@ -14,5 +14,9 @@ export async function runWithConcurrency<T>(
       await task(item);
     }
   });
-  await Promise.all(lanes);
+  // Every lane settles before an error is rethrown, so a cancelled push counts the course pushes
+  // that were still finishing before it stores its summary.
+  const settled = await Promise.allSettled(lanes);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
