@@ -21,6 +21,7 @@ import {
 import { configuredAddresses } from './addresses.js';
 import { categoriesCommand } from './categories.js';
 import { runDemo } from './demo.js';
+import { registerAdminCommands } from './admin.js';
 import { registerPushCommands } from './pushes.js';
 import { registerPreviewCommands } from './preview.js';
 import { applySetupToCourses } from './setup.js';
@@ -184,6 +185,7 @@ program
   );
 
 registerPushCommands(program, logger);
+registerAdminCommands(program, logger);
 
 registerPreviewCommands(program);
 program.addCommand(categoriesCommand());
