@@ -6,7 +6,7 @@ import {
   log,
 } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { Collections } from '../db/mongo.js';
+import { listIdsAfter, type Collections } from '../db/mongo.js';
 import {
   findCourseSnapshot,
   countPageAssignments,
@@ -49,16 +49,8 @@ export function createActivities({ collections, client }: ActivityDependencies) 
     },
 
     async listCalendarCourseIds(input: ListCourseIdsInput): Promise<string[]> {
-      const filter =
-        input.after === null
-          ? { calendarId: input.calendarId }
-          : { calendarId: input.calendarId, _id: { $gt: input.after } };
-      const courses = await collections.courses
-        .find(filter, { projection: { _id: 1 } })
-        .sort({ _id: 1 })
-        .limit(input.limit)
-        .toArray();
-      return courses.map((course) => course._id);
+      const filter = { calendarId: input.calendarId };
+      return listIdsAfter(collections.courses, filter, input.after, input.limit);
     },
 
     /** Loads a course's setup and versions; a missing course fails the course for good. */

@@ -1,6 +1,6 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Filter } from 'mongodb';
-import type { Collections } from '../db/mongo.js';
+import { listIdsAfter, type Collections } from '../db/mongo.js';
 import type { CourseDoc, CourseLink } from '../db/types.js';
 import { applyMasterToCourse, findMasterControl } from '../db/master-repository.js';
 import type { MasterControl } from '../domain/master-rules.js';
@@ -52,16 +52,8 @@ export function createMasterPushActivities({ collections }: { collections: Colle
     },
 
     async listCatalogMasterIds(input: PageInput & { catalogId: string }): Promise<string[]> {
-      const filter =
-        input.after === null
-          ? { catalogId: input.catalogId }
-          : { catalogId: input.catalogId, _id: { $gt: input.after } };
-      const masters = await collections.courseMasters
-        .find(filter, { projection: { _id: 1 } })
-        .sort({ _id: 1 })
-        .limit(input.limit)
-        .toArray();
-      return masters.map((master) => master._id);
+      const filter = { catalogId: input.catalogId };
+      return listIdsAfter(collections.courseMasters, filter, input.after, input.limit);
     },
 
     /** Loads a master's setup and locks. A missing master fails its run without retrying. */
@@ -86,13 +78,7 @@ export function createMasterPushActivities({ collections }: { collections: Colle
       input: PageInput & { masterId: string; calendarIds: string[] },
     ): Promise<string[]> {
       const filter = coursesOf([input.masterId], input.calendarIds);
-      if (input.after !== null) filter._id = { $gt: input.after };
-      const courses = await collections.courses
-        .find(filter, { projection: { _id: 1 } })
-        .sort({ _id: 1 })
-        .limit(input.limit)
-        .toArray();
-      return courses.map((course) => course._id);
+      return listIdsAfter(collections.courses, filter, input.after, input.limit);
     },
 
     /**

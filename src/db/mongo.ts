@@ -1,4 +1,4 @@
-import { MongoClient, type Collection, type Db } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document, type Filter } from 'mongodb';
 import type {
   AssignmentDoc,
   CalendarDoc,
@@ -83,4 +83,20 @@ async function ensureIndexes(c: Collections): Promise<void> {
     c.pushSummaries.createIndex({ startedAt: -1 }),
     c.pushSummaries.createIndex({ calendarId: 1, startedAt: -1 }),
   ]);
+}
+
+/** Returns up to `limit` ids of the matching documents after `after`, in id order: one page. */
+export async function listIdsAfter<T extends Document & { _id: string }>(
+  collection: Collection<T>,
+  filter: Filter<T>,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  const page = after === null ? filter : ({ $and: [filter, { _id: { $gt: after } }] } as Filter<T>);
+  const documents = await collection
+    .find(page, { projection: { _id: 1 } })
+    .sort({ _id: 1 })
+    .limit(limit)
+    .toArray();
+  return documents.map((document) => document._id as string);
 }

@@ -29,7 +29,7 @@ import {
 } from './types.js';
 import { runWithConcurrency } from './concurrency.js';
 import { notifyRequester, pushEndedNotice } from './notify.js';
-import { storePushSummary } from './push-summary.js';
+import { historyIsLarge, resultOf, storePushSummary } from './push-summary.js';
 
 const reads = proxyActivities<Activities>(readActivityOptions);
 
@@ -50,7 +50,7 @@ export async function calendarPush(input: CalendarPushInput): Promise<PushResult
 }
 
 /**
- * Push to Sections for one course (`courseIds` holds that course): the calendar push's engine
+ * Push to Sections for one course (`courseIds` contains that course): the calendar push's engine
  * and bookkeeping, listed in the batch queue with kind "course".
  */
 export async function courseSectionsPush(input: CalendarPushInput): Promise<PushResult> {
@@ -106,12 +106,11 @@ async function pushCourses(
       );
       carry.cursor = courseIds[courseIds.length - 1] ?? carry.cursor;
 
-      const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength >= tuning.continueAsNewAfterEvents) {
+      if (historyIsLarge(tuning.continueAsNewAfterEvents)) {
         log.info('Continuing the push as new', {
           pushId: input.pushId,
           cursor: carry.cursor,
-          historyLength: info.historyLength,
+          historyLength: workflowInfo().historyLength,
         });
         await continueWith(carry);
       }
@@ -135,18 +134,6 @@ async function pushCourses(
   await storePushSummary(input, kind, result);
   await notifyRequester(pushEndedNotice(input, kind, result.state, carry));
   return { pushId: input.pushId, kind, ...result };
-}
-
-function resultOf<S extends PushResult['state']>(carry: CalendarPushCarry, state: S) {
-  return {
-    state,
-    progress: carry.progress,
-    failures: carry.failures,
-    residual: carry.residual,
-    residualTotal: carry.residualTotal,
-    startedAt: carry.startedAt,
-    endedAt: new Date().toISOString(),
-  };
 }
 
 /**

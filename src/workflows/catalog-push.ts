@@ -28,7 +28,7 @@ import {
   newMasterPushCarry,
 } from './master-push.js';
 import { catalogPushEndedNotice, notifyRequester } from './notify.js';
-import { storePushSummary } from './push-summary.js';
+import { historyIsLarge, resultOf, storePushSummary } from './push-summary.js';
 import type { PushResult } from './types.js';
 
 const reads = proxyActivities<Activities>(readActivityOptions);
@@ -71,12 +71,11 @@ export async function catalogPush(input: CatalogPushInput): Promise<PushResult> 
       );
       carry.cursor = masterIds[masterIds.length - 1] ?? carry.cursor;
 
-      const info = workflowInfo();
-      if (info.continueAsNewSuggested || info.historyLength >= tuning.continueAsNewAfterEvents) {
+      if (historyIsLarge(tuning.continueAsNewAfterEvents)) {
         log.info('Continuing the catalog push as new', {
           pushId: input.pushId,
           cursor: carry.cursor,
-          historyLength: info.historyLength,
+          historyLength: workflowInfo().historyLength,
         });
         await continueAsNew<typeof catalogPush>({ ...input, carry });
       }
@@ -100,18 +99,6 @@ export async function catalogPush(input: CatalogPushInput): Promise<PushResult> 
   await storePushSummary(input, 'catalog', result);
   await notifyRequester(catalogPushEndedNotice(input, result.state, carry));
   return { pushId: input.pushId, kind: 'catalog', ...result };
-}
-
-function resultOf(carry: MasterPushCarry, state: PushResult['state']) {
-  return {
-    state,
-    progress: carry.progress,
-    failures: carry.failures,
-    residual: carry.residual,
-    residualTotal: carry.residualTotal,
-    startedAt: carry.startedAt,
-    endedAt: new Date().toISOString(),
-  };
 }
 
 async function pushOneMaster(

@@ -40,7 +40,7 @@ export const workflowTypes = {
 /** Signal a push sends to its requester's notification workflow when it ends. */
 export const pushEndedSignal = defineSignal<[PushEndedNotice]>('pushEnded');
 
-/** Query a notification workflow answers with the counts of its current run. */
+/** Query that returns the counts of a notification workflow's current run. */
 export const notificationsStatsQuery = defineQuery<NotificationsStats>('notificationsStats');
 
 /**

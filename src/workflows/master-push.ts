@@ -23,6 +23,7 @@ import type {
 import { runWithConcurrency } from './concurrency.js';
 import { coursePush } from './course-push.js';
 import { progressQuery } from './definitions.js';
+import { historyIsLarge } from './push-summary.js';
 import { MAX_LISTED_RESIDUAL, type CourseFailure, type SectionResidual } from './types.js';
 
 const reads = proxyActivities<Activities>(readActivityOptions);
@@ -114,13 +115,12 @@ export async function masterPush(input: MasterPushInput): Promise<MasterPushResu
     );
     carry.cursor = courseIds[courseIds.length - 1] ?? carry.cursor;
 
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength >= tuning.continueAsNewAfterEvents) {
+    if (historyIsLarge(tuning.continueAsNewAfterEvents)) {
       log.info('Continuing the course master push as new', {
         pushId: input.pushId,
         masterId,
         cursor: carry.cursor,
-        historyLength: info.historyLength,
+        historyLength: workflowInfo().historyLength,
       });
       await continueAsNew<typeof masterPush>({ ...input, master, carry });
     }

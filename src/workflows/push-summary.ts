@@ -55,3 +55,28 @@ function scopeOf(input: CalendarPushInput | CatalogPushInput) {
     retryOf: input.retryOf ?? null,
   };
 }
+
+/** Counts and lists a push carries from run to run; calendar and catalog pushes share them. */
+export type PushTally = Pick<
+  PushResult,
+  'progress' | 'failures' | 'residual' | 'residualTotal' | 'startedAt'
+>;
+
+/** Builds an ended push's result from its tally. */
+export function resultOf<S extends PushResult['state']>(tally: PushTally, state: S) {
+  return {
+    state,
+    progress: tally.progress,
+    failures: tally.failures,
+    residual: tally.residual,
+    residualTotal: tally.residualTotal,
+    startedAt: tally.startedAt,
+    endedAt: new Date().toISOString(),
+  };
+}
+
+/** True when the run should continue as new: Temporal suggests it or the history reached `limit`. */
+export function historyIsLarge(limit: number): boolean {
+  const info = workflowInfo();
+  return info.continueAsNewSuggested || info.historyLength >= limit;
+}
