@@ -1,7 +1,7 @@
 /**
- * Benchmarks a calendar push on the local services: seeds a calendar with COURSES courses of
- * SECTIONS sections each (environment variables, defaults 200 and 5) into a fresh database,
- * pushes it twice (the second push finds nothing to change) and prints the durations and rates.
+ * Benchmarks a calendar push on the local services. Seeds a calendar with COURSES courses of
+ * SECTIONS sections each (environment variables, defaults 200 and 5) into a fresh database.
+ * Pushes it twice, where the second push finds nothing to change, and prints durations and rates.
  * Starts Temporal's dev server and FerretDB on free ports unless TEMPORAL_ADDRESS and
  * MONGODB_URI name running ones.
  */

@@ -8,7 +8,7 @@ export interface ApiDependencies {
   pushes: PushService;
   jwtSecret: string;
   logger: Logger;
-  /** Reports per dependency "ok" or why it does not answer. */
+  /** Reports per dependency "ok", or why it is unreachable. */
   checkReadiness: () => Promise<Record<string, string>>;
 }
 

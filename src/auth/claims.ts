@@ -13,7 +13,7 @@ export const claimsSchema = z.object({
 });
 export type Claims = z.infer<typeof claimsSchema>;
 
-/** Whether the caller may push, or change the setup of, a calendar of this school. */
+/** Returns whether the caller may push, or change the setup of, a calendar of this school. */
 export function administersSchool(claims: Claims, schoolId: string): boolean {
   if (claims.role === 'districtAdmin') return true;
   return claims.role === 'schoolAdmin' && claims.schools.includes(schoolId);

@@ -17,7 +17,7 @@ export const sampleSetupFile = path.join(repoRoot, 'demo', 'grading-setup.json')
 
 /**
  * Returns the services to use: the ones TEMPORAL_ADDRESS and MONGODB_URI name, local services
- * already answering on the configured ports, or new local ones (which `stop()` stops again).
+ * already listening on the configured ports, or new local ones (which `stop()` stops again).
  */
 export async function ensureServices(logger: Logger): Promise<RunningServices> {
   if (process.env.TEMPORAL_ADDRESS === undefined && process.env.MONGODB_URI === undefined) {

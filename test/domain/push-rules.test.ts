@@ -771,7 +771,7 @@ test('repush: pushed section needs nothing', (t) => {
 });
 
 test('link: imported category with the course id becomes its copy', (t) => {
-  // The section's "Tests" came from an import with the course category's own id and holds 4
+  // The section's "Tests" came from an import with the course category's own id and has 4
   // assignments: the push links and locks it in place instead of renaming it and adding a copy.
   const course = makeCourse([homework, tests]);
   const section = makeSection([teacherCategory('tests', 'Tests', 7, 5)], { tests: 4 });
